@@ -1,0 +1,1 @@
+"""Everything below the UI: models, store, workbooks, validation, ingest. No Streamlit here."""

@@ -1,0 +1,101 @@
+"""The engine, sessions, schema migrations and the data version.
+
+Layer: data_access. SQLite runs in WAL mode with foreign keys and a busy timeout so the app's
+readers and a publishing writer (the app or the command line) do not block each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event, select, update
+from sqlmodel import Session, create_engine
+
+from data_access.models import DataVersion, utcnow
+from data_access.settings import Settings
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for URL; SQLite gets its pragmas on every new connection."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 15}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine of the configured store."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.database_url)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Alembic's config pointed at our migrations and at ENGINE (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to REVISION; a store made by an older release is upgraded in place."""
+    command.upgrade(alembic_config(engine), revision)
+    with Session(engine) as session:
+        if session.get(DataVersion, 1) is None:
+            session.add(DataVersion(id=1, version=0))
+            session.commit()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def bump_data_version(*, session: Session) -> int:
+    """Increase the data version inside the caller's transaction and return the new value."""
+    session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, updated_at=utcnow())
+    )
+    return session.execute(
+        select(DataVersion.version).where(DataVersion.id == 1)
+    ).scalar_one()
+
+
+def get_data_version(engine: Engine) -> int:
+    """The current data version; cheap enough to read on every rerun."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(DataVersion.version).where(DataVersion.id == 1)
+        ).scalar()
+    return int(value or 0)
