@@ -24,9 +24,7 @@ def load_texts() -> dict[str, dict[str, str]]:
     def walk(prefix: str, node: dict, origin: str) -> None:
         if set(node) & set(LANGUAGES):
             if prefix in out:
-                raise ValueError(
-                    f"text key {prefix!r} is defined twice (again in {origin})"
-                )
+                raise ValueError(f"text key {prefix!r} is defined twice (again in {origin})")
             out[prefix] = node
             return
         for key, child in node.items():

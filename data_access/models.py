@@ -77,9 +77,7 @@ class Observation(SQLModel, table=True):
     note: str | None = None
 
     __table_args__ = (
-        UniqueConstraint(
-            "submission_id", "indicator_code", "year", "grade", "subject", "group"
-        ),
+        UniqueConstraint("submission_id", "indicator_code", "year", "grade", "subject", "group"),
         Index("ix_observation_query", "indicator_code", "grade", "subject", "year"),
     )
 
@@ -177,3 +175,15 @@ class DataVersion(SQLModel, table=True):
 class MeetingSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str = ""
+
+
+class UploadedFile(SQLModel, table=True):
+    """The original bytes of every roster or actions workbook imported (results keep theirs in Submission)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # roster, actions
+    file_name: str
+    sha256: str = Field(max_length=64)
+    uploader: str
+    created_at: datetime = Field(default_factory=utcnow)
+    original: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

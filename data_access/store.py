@@ -6,13 +6,14 @@ readers and a publishing writer (the app or the command line) do not block each 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, event, inspect, select, update
 from sqlmodel import Session, create_engine
 
 from data_access.models import DataVersion, utcnow
@@ -37,9 +38,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -87,15 +86,27 @@ def bump_data_version(*, session: Session) -> int:
         .where(DataVersion.id == 1)
         .values(version=DataVersion.version + 1, updated_at=utcnow())
     )
-    return session.execute(
-        select(DataVersion.version).where(DataVersion.id == 1)
-    ).scalar_one()
+    return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
 
 
 def get_data_version(engine: Engine) -> int:
     """The current data version; cheap enough to read on every rerun."""
     with engine.connect() as conn:
-        value = conn.execute(
-            select(DataVersion.version).where(DataVersion.id == 1)
-        ).scalar()
+        value = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar()
     return int(value or 0)
+
+
+def content_hash(engine: Engine) -> str:
+    """A sha256 over every row of every table, ordered by primary key: equal means unchanged."""
+    from sqlmodel import SQLModel  # local: the metadata is complete once models are imported
+
+    import data_access.models  # noqa: F401
+
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        for table in (t for t in SQLModel.metadata.sorted_tables if t.name in present):
+            digest.update(table.name.encode())
+            for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,51 @@
+# Two commands: `make run` serves the app with the sample meeting; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+ADDRESS ?= 0.0.0.0
+PIP    := $(BIN)/python -m pip install -q --disable-pip-version-check
+
+.PHONY: run test lint format system-deps bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py seed
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# Chromium (browser tests) and LibreOffice (workbooks as another producer writes them) come from
+# Debian. Installed when missing and we are root; otherwise those tests skip with a reason,
+# except under CI=true, where a missing one fails.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -q >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	  else echo "note: chromium or soffice missing and not root; those tests will skip"; fi; \
+	fi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.dev system-deps lint
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,15 @@
+"""The overview, served at /: the meeting at a glance."""
+
+import streamlit as st
+
+from components.overview import render_headlines, render_status_metrics, render_submissions
+from components.setup import setup_page
+from data_access.i18n import t
+
+ctx = setup_page("overview")
+st.title(t("overview.title", ctx.lang))
+st.caption(t("overview.intro", ctx.lang))
+published = render_status_metrics(ctx.lang)
+render_headlines(ctx.lang)
+render_submissions(published, ctx.lang)
+st.caption(t("overview.source_note", ctx.lang))

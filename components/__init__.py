@@ -1,0 +1,1 @@
+"""Streamlit building blocks: set-up, menu, cached loaders, tables. Pages call these."""

@@ -1,0 +1,55 @@
+"""The engine in one cache_resource, and cached loaders keyed on the data version.
+
+Layer: components. Every write bumps the data version, so a loader's cache key changes and all
+sessions (and all app processes) see a publish on their next rerun.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_access import queries
+from data_access.catalogues import seed_reference
+from data_access.settings import Settings, get_settings
+from data_access.store import engine_for, get_data_version, migrate, session_scope
+
+
+@st.cache_resource
+def get_app_settings() -> Settings:
+    """Settings read once per process (they come from the environment at start)."""
+    return get_settings()
+
+
+@st.cache_resource
+def get_engine() -> Engine:
+    """The store, migrated to the current schema and with the reference catalogues in place."""
+    engine = engine_for(get_app_settings())
+    migrate(engine)
+    with session_scope(engine) as session:
+        seed_reference(session=session)
+    return engine
+
+
+def data_version() -> int:
+    """Read on every rerun: one indexed single-row query."""
+    return get_data_version(get_engine())
+
+
+@st.cache_data(show_spinner=False)
+def load_published(version: int) -> pd.DataFrame:
+    """Who has published which version; VERSION only keys the cache."""
+    return queries.list_published(get_engine())
+
+
+@st.cache_data(show_spinner=False)
+def load_observations(version: int, **filters: object) -> pd.DataFrame:
+    """Published observations matching FILTERS; VERSION only keys the cache."""
+    return queries.list_observations(get_engine(), **filters)
+
+
+@st.cache_data(show_spinner=False)
+def load_observation_count(version: int) -> int:
+    """How many figures are published; VERSION only keys the cache."""
+    return queries.count_observations(get_engine())

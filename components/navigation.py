@@ -1,0 +1,29 @@
+"""The menu: one small table of pages (title, icon, file, roles), in the order shown.
+
+Layer: components. A test checks that every file in pages/ is registered here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANYONE = ("anonymous", "coordinator", "organizer")
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # text key under "nav." and the page's identity in set-up
+    file: str  # path given to st.page_link, relative to the app root
+    icon: str
+    roles: tuple[str, ...] = ANYONE
+
+    def visible_to(self, role: str) -> bool:
+        return role in self.roles
+
+
+PAGES: tuple[Page, ...] = (Page("overview", "app.py", ":material/dashboard:"),)
+
+
+def get_page(key: str) -> Page:
+    """The registered page with KEY; an unknown key is a programming error."""
+    return next(p for p in PAGES if p.key == key)

@@ -1,0 +1,68 @@
+"""The overview's building blocks: who has published, and headline regional figures.
+
+Layer: components. Reads through cached loaders; all reshaping happens in data_access.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.data import data_version, load_observation_count, load_observations, load_published
+from data_access.catalogues import SUBJECTS, country_name
+from data_access.formatting import format_number, format_when
+from data_access.i18n import t
+from data_access.statistics import regional_figure
+
+HEADLINE_YEAR, HEADLINE_EARLIER, HEADLINE_GRADE = 2019, 2013, 6
+
+
+def render_status_metrics(lang: str) -> pd.DataFrame:
+    """Counts at a glance; returns the published table so the page does not load it twice."""
+    version = data_version()
+    published = load_published(version)
+    with_latest = sum(HEADLINE_YEAR in years for years in published["years"])
+    cols = st.columns(3)
+    cols[0].metric(t("overview.countries_published", lang), len(published))
+    cols[1].metric(t("overview.countries_latest", lang, year=HEADLINE_YEAR), with_latest)
+    cols[2].metric(t("overview.figures", lang), format_number(load_observation_count(version), lang, 0))
+    return published
+
+
+def render_headlines(lang: str) -> None:
+    """Regional mean score per subject in grade 6, with the change over the same countries."""
+    st.subheader(t("overview.headlines", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
+    version = data_version()
+    cols = st.columns(len(SUBJECTS) - 1)
+    for col, subject in zip(cols, ("reading", "mathematics", "science"), strict=True):
+        frame = load_observations(
+            version, indicator_code="score_mean", grade=HEADLINE_GRADE, subject=subject, group="total"
+        )
+        figure = regional_figure(frame, HEADLINE_YEAR, HEADLINE_EARLIER)
+        delta = None
+        if figure.change is not None:
+            delta = t("overview.change", lang, change=format_number(figure.change, lang, 1),
+                      year=HEADLINE_EARLIER, n=figure.change_countries)  # fmt: skip
+        col.metric(
+            SUBJECTS[subject][lang], format_number(figure.mean, lang, 1), delta=delta, delta_color="normal"
+        )
+        col.caption(t("overview.regional_note", lang, n=figure.countries))
+
+
+def render_submissions(published: pd.DataFrame, lang: str) -> None:
+    """Which countries have published which version, and when."""
+    st.subheader(t("overview.submissions", lang))
+    if published.empty:
+        st.info(t("overview.no_submissions", lang))
+        return
+    table = pd.DataFrame(
+        {
+            t("overview.col_country", lang): [country_name(c, lang) for c in published["country_iso3"]],
+            t("overview.col_version", lang): published["version"],
+            t("overview.col_published", lang): [format_when(w, lang) for w in published["created_at"]],
+            t("overview.col_cycles", lang): [", ".join(map(str, y)) for y in published["years"]],
+            t("overview.col_rows", lang): published["row_count"],
+            t("overview.col_file", lang): published["file_name"],
+        }
+    ).sort_values(t("overview.col_country", lang))
+    st.dataframe(table, hide_index=True, width="stretch")

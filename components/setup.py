@@ -1,0 +1,82 @@
+"""The one set-up call every page starts with: page config, language, role, menu.
+
+Layer: components. Language comes from ?lang= (Spanish by default) and stays in the URL so a
+shared link opens in the same language; the menu passes it on, since navigation drops query
+params that are not handed over explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from babel import Locale
+
+from components.data import get_app_settings
+from components.navigation import PAGES, get_page
+from data_access.i18n import normalize_lang, t
+from data_access.settings import LANGUAGES
+
+LANG_KEY = "setup_lang"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    role: str = "anonymous"
+
+
+def language_name(code: str) -> str:
+    """A language's own name ("Español", "Português", "English") from CLDR."""
+    return Locale(code).get_display_name(code).capitalize()
+
+
+def _current_lang() -> str:
+    default = get_app_settings().default_lang
+    return normalize_lang(st.query_params.get("lang", default))
+
+
+def _on_language_change() -> None:
+    st.query_params["lang"] = st.session_state[LANG_KEY]
+
+
+def render_language_switch(lang: str) -> None:
+    """A selector that rewrites ?lang= so the choice survives reloads and shared links."""
+    st.session_state[LANG_KEY] = lang
+    st.selectbox(
+        t("ui.language", lang),
+        LANGUAGES,
+        format_func=language_name,
+        key=LANG_KEY,
+        on_change=_on_language_change,
+    )
+
+
+def render_menu(ctx: PageContext) -> None:
+    """Links to the pages this role may open, carrying the language along."""
+    st.markdown(f"**{t('ui.app_name', ctx.lang)}**")
+    for page in PAGES:
+        if page.visible_to(ctx.role):
+            st.page_link(
+                page.file,
+                label=t(f"nav.{page.key}", ctx.lang),
+                icon=page.icon,
+                query_params={"lang": ctx.lang},
+            )
+
+
+def setup_page(page_key: str) -> PageContext:
+    """Configure the page and draw the shared chrome; returns what the page needs to know."""
+    page = get_page(page_key)
+    lang = _current_lang()
+    st.set_page_config(
+        page_title=f"{t(f'nav.{page.key}', lang)} · {t('ui.app_name', lang)}",
+        page_icon=page.icon,
+        layout="wide",
+    )
+    ctx = PageContext(lang=lang)
+    with st.sidebar:
+        render_menu(ctx)
+        st.divider()
+        render_language_switch(lang)
+    return ctx

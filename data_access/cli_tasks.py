@@ -1,0 +1,182 @@
+"""What the command line does, as plain functions: init, seed, import, template, export.
+
+Layer: data_access (manage.py only parses arguments and prints).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from data_access import exports, queries
+from data_access.catalogues import list_indicators, resolve_country, seed_reference
+from data_access.i18n import normalize_lang, t
+from data_access.imports import ImportResult, import_file
+from data_access.models import Submission
+from data_access.settings import Settings, get_settings
+from data_access.store import engine_for, migrate, session_scope
+from data_access.template import build_results_template
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+class CommandError(Exception):
+    """An expected failure with a message for the console and an exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def sample_files(sample_dir: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample meeting in import order: groups before the actions that name them."""
+    return [
+        *sorted((sample_dir / "results").glob("*.xlsx")),
+        sample_dir / "roster.xlsx",
+        sample_dir / "actions.xlsx",
+    ]
+
+
+@dataclass
+class Tasks:
+    settings: Settings
+    engine: Engine
+    lang: str
+
+    @classmethod
+    def from_environment(cls, lang: str | None = None) -> Tasks:
+        settings = get_settings()
+        return cls(settings, engine_for(settings), normalize_lang(lang or settings.default_lang))
+
+    def init(self) -> int:
+        """Create or upgrade the schema and add missing reference rows."""
+        migrate(self.engine)
+        with session_scope(self.engine) as session:
+            seed_reference(session=session)
+        print(t("cli.initialised", self.lang, url=_safe_url(self.settings.database_url)))
+        return 0
+
+    def seed(self) -> int:
+        """Import the sample meeting, only into a store without results (never over real data)."""
+        self.init()
+        with self.engine.connect() as conn:
+            if conn.execute(select(func.count()).select_from(Submission)).scalar_one():
+                print(t("cli.seed_skipped", self.lang))
+                return 0
+        results = self.import_files(sample_files(), actor="sample")
+        for result in results:
+            print(result_to_text(result, self.lang))
+        return 0 if all(r.published for r in results) else 2
+
+    def import_files(
+        self, paths: list[Path], *, country: str | None = None, actor: str = "cli"
+    ) -> list[ImportResult]:
+        """Import each file on its own: one file's errors do not stop the others."""
+        migrate(self.engine)
+        iso3 = None
+        if country:
+            iso3 = resolve_country(country)
+            if iso3 is None:
+                raise CommandError(t("cli.unknown_country", self.lang, value=country), exit_code=2)
+        out = []
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(t("cli.no_file", self.lang, path=path), exit_code=2)
+            out.append(
+                import_file(
+                    engine=self.engine,
+                    settings=self.settings,
+                    data=path.read_bytes(),
+                    file_name=path.name,
+                    actor=actor,
+                    country=iso3,
+                )
+            )
+        return out
+
+    def template(self, out: Path, *, country: str, lang: str) -> int:
+        """Write the country's results template in LANG."""
+        iso3 = resolve_country(country)
+        if iso3 is None:
+            raise CommandError(t("cli.unknown_country", self.lang, value=country), exit_code=2)
+        self.init()
+        with session_scope(self.engine) as session:
+            indicators = list_indicators(session=session)
+        out.write_bytes(build_results_template(iso3, lang, indicators))
+        print(t("cli.wrote", self.lang, path=out))
+        return 0
+
+    def export(self, out: Path) -> int:
+        """Every published figure, in the template's columns, so it imports again unchanged."""
+        migrate(self.engine)
+        frame = queries.list_observations(self.engine)
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
+            out.write_bytes(exports.export_results_csv(frame))
+        elif suffix == ".xlsx":
+            out.write_bytes(exports.export_results_xlsx(frame, self.lang))
+        else:
+            raise CommandError(t("cli.export_suffix", self.lang), exit_code=2)
+        print(t("cli.exported", self.lang, rows=len(frame), path=out))
+        return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def result_to_text(result: ImportResult, lang: str) -> str:
+    """One verdict line, then one line per problem with sheet, row and column."""
+    if result.published:
+        outcome = result.outcome
+        if getattr(outcome, "unchanged", False):
+            head = t("cli.unchanged", lang, file=result.file_name, version=outcome.version)
+        elif result.kind == "results":
+            head = t(
+                "cli.published",
+                lang,
+                file=result.file_name,
+                country=outcome.country_iso3,
+                version=outcome.version,
+                rows=outcome.row_count,
+            )
+        else:
+            head = t(
+                "cli.meeting_imported",
+                lang,
+                file=result.file_name,
+                created=outcome.created,
+                updated=outcome.updated,
+            )
+    else:
+        head = t("cli.rejected", lang, file=result.file_name, errors=len(result.report.errors))
+    lines = [head]
+    for problem in result.report.problems:
+        where = ", ".join(
+            part
+            for part in (problem.sheet, problem.row and t("cli.row", lang, row=problem.row), problem.column)
+            if part
+        )
+        lines.append(f"  [{problem.severity}] {problem.code} ({where or '-'}): {problem.message(lang)}")
+    return "\n".join(lines)
+
+
+def result_to_json(result: ImportResult, lang: str) -> dict[str, object]:
+    """The same report for scripts: verdict, outcome and every problem with its location."""
+    frame = result.report.to_frame(lang)
+    outcome = result.outcome
+    return {
+        "file": result.file_name,
+        "kind": result.kind,
+        "published": result.published,
+        "unchanged": bool(getattr(outcome, "unchanged", False)),
+        "country": getattr(outcome, "country_iso3", None),
+        "version": getattr(outcome, "version", None),
+        "problems": frame.astype(object).where(frame.notna(), None).to_dict("records"),
+    }

@@ -1,0 +1,130 @@
+"""Publishing validated results: a new version per country in one transaction, bulk inserts only.
+
+Layer: data_access. Nothing is overwritten or deleted: the previous version is marked
+superseded, the original file's bytes are kept, an audit event is written and the data
+version is bumped, all in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+from sqlmodel import Session
+
+from data_access.models import AuditEvent, Observation, Submission
+from data_access.store import bump_data_version, session_scope
+
+OBSERVATION_COLUMNS = (
+    "country_iso3",
+    "indicator_code",
+    "year",
+    "grade",
+    "subject",
+    "group",
+    "value",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "source",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    country_iso3: str
+    version: int
+    submission_id: int
+    row_count: int
+    unchanged: bool  # the same bytes are already the active version
+
+
+def to_observation_rows(frame: pd.DataFrame, submission_id: int) -> list[dict[str, object]]:
+    """Plain Python values per row (never numpy scalars, which SQLite would store as BLOBs)."""
+    columns: dict[str, list[object]] = {"submission_id": [submission_id] * len(frame)}
+    for name in OBSERVATION_COLUMNS:
+        series = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
+        values = series.astype(object).where(series.notna(), None).tolist()
+        if name in ("year", "grade", "n"):
+            values = [None if v is None else int(v) for v in values]
+        elif name in ("value", "se", "ci_low", "ci_high"):
+            values = [None if v is None else float(v) for v in values]
+        columns[name] = values
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def sha256_of(data: bytes) -> str:
+    """The fingerprint kept with every submission, used to recognise a re-upload."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def get_active_submission(*, session: Session, country_iso3: str) -> Submission | None:
+    """The version now published for a country, if any."""
+    query = select(Submission).where(Submission.country_iso3 == country_iso3, Submission.status == "active")
+    return session.execute(query).scalars().first()
+
+
+def record_audit(
+    *, session: Session, actor: str, action: str, entity: str, entity_id: str, **detail: object
+) -> None:
+    """Every write leaves a trace of who did what, in the write's own transaction."""
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=json.dumps(detail, default=str),
+        )
+    )
+
+
+def publish_results(
+    *, engine: Engine, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: str
+) -> PublishOutcome:
+    """Make FRAME the new active version of COUNTRY_ISO3's results, keeping DATA as the original."""
+    digest = sha256_of(data)
+    with session_scope(engine) as session:
+        active = get_active_submission(session=session, country_iso3=country_iso3)
+        if active is not None and active.sha256 == digest:
+            return PublishOutcome(country_iso3, active.version, active.id, active.row_count, unchanged=True)
+        last = session.execute(
+            select(func.max(Submission.version)).where(Submission.country_iso3 == country_iso3)
+        ).scalar()
+        if active is not None:
+            session.execute(update(Submission).where(Submission.id == active.id).values(status="superseded"))
+        submission = Submission(
+            country_iso3=country_iso3,
+            version=(last or 0) + 1,
+            file_name=file_name,
+            sha256=digest,
+            uploader=actor,
+            row_count=len(frame),
+            status="active",
+            original=data,
+        )
+        session.add(submission)
+        session.flush()
+        rows = to_observation_rows(frame, submission.id)
+        if rows:
+            session.connection().execute(insert(Observation.__table__), rows)
+        record_audit(
+            session=session,
+            actor=actor,
+            action="publish",
+            entity="submission",
+            entity_id=str(submission.id),
+            country=country_iso3,
+            version=submission.version,
+            rows=len(rows),
+            file_name=file_name,
+            sha256=digest,
+        )
+        bump_data_version(session=session)
+        return PublishOutcome(country_iso3, submission.version, submission.id, len(rows), unchanged=False)

@@ -1,0 +1,202 @@
+"""Storing working groups, rosters and joint actions from validated frames.
+
+Layer: data_access. An import adds and updates by stable keys (group code, person name and
+country, action code) and never deletes; a changed action status leaves a history entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlmodel import Session, SQLModel
+
+from data_access.i18n import fold
+from data_access.ingest import record_audit, sha256_of
+from data_access.models import ActionUpdate, JointAction, Member, Membership, UploadedFile, WorkingGroup
+from data_access.store import bump_data_version, session_scope
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    kind: str  # roster, actions
+    created: int
+    updated: int
+
+
+def list_group_codes(*, session: Session) -> list[str]:
+    """Codes of the working groups in the store, for validating rosters and actions."""
+    return list(session.execute(select(WorkingGroup.code)).scalars())
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain Python values, NaN as None."""
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict("records")
+    ]
+
+
+def _apply(obj: SQLModel, values: dict[str, object]) -> bool:
+    """Set changed attributes; True when anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _keep_original(session: Session, kind: str, file_name: str, data: bytes, actor: str) -> None:
+    session.add(
+        UploadedFile(kind=kind, file_name=file_name, sha256=sha256_of(data), uploader=actor, original=data)
+    )
+
+
+GROUP_FIELDS = (
+    "name_es",
+    "name_pt",
+    "name_en",
+    "theme",
+    "description_es",
+    "description_pt",
+    "description_en",
+)
+MEMBER_FIELDS = ("institution", "position", "email", "phone", "fictional")
+
+
+def _upsert_groups(session: Session, groups: Iterable[dict[str, object]]) -> tuple[int, int]:
+    existing = {g.code: g for g in session.execute(select(WorkingGroup)).scalars()}
+    created = updated = 0
+    for row in groups:
+        values = {f: row.get(f) or "" for f in GROUP_FIELDS}
+        group = existing.get(str(row["code"]))
+        if group is None:
+            session.add(WorkingGroup(code=str(row["code"]), **values))
+            created += 1
+        elif _apply(group, values):
+            updated += 1
+    session.flush()
+    return created, updated
+
+
+def _upsert_members(session: Session, members: list[dict[str, object]]) -> tuple[int, int]:
+    groups = {g.code: g.id for g in session.execute(select(WorkingGroup)).scalars()}
+    people = {(fold(m.name), m.country_iso3): m for m in session.execute(select(Member)).scalars()}
+    links = {(m.group_id, m.member_id): m for m in session.execute(select(Membership)).scalars()}
+    created = updated = 0
+    for row in members:
+        key = (fold(row["name"]), row.get("country"))
+        values = {f: (bool(row.get(f)) if f == "fictional" else row.get(f) or "") for f in MEMBER_FIELDS}
+        person = people.get(key)
+        if person is None:
+            person = Member(name=str(row["name"]).strip(), country_iso3=row.get("country"), **values)
+            session.add(person)
+            session.flush()
+            people[key] = person
+            created += 1
+        elif _apply(person, values):
+            updated += 1
+        link_key = (groups[str(row["group"])], person.id)
+        role = str(row.get("role") or "member")
+        if link_key not in links:
+            links[link_key] = Membership(group_id=link_key[0], member_id=person.id, role=role)
+            session.add(links[link_key])
+        elif _apply(links[link_key], {"role": role}):
+            updated += 1
+    return created, updated
+
+
+def publish_roster(
+    *, engine: Engine, groups: pd.DataFrame, members: pd.DataFrame, actor: str, file_name: str, data: bytes
+) -> MeetingOutcome:
+    """Add or update working groups, people and memberships in one transaction."""
+    with session_scope(engine) as session:
+        g_created, g_updated = _upsert_groups(session, _records(groups))
+        m_created, m_updated = _upsert_members(session, _records(members))
+        _keep_original(session, "roster", file_name, data, actor)
+        created, updated = g_created + m_created, g_updated + m_updated
+        record_audit(
+            session=session,
+            actor=actor,
+            action="import-roster",
+            entity="roster",
+            entity_id=file_name,
+            created=created,
+            updated=updated,
+        )
+        bump_data_version(session=session)
+    return MeetingOutcome("roster", created, updated)
+
+
+ACTION_FIELDS = {
+    "title": "title",
+    "description": "description",
+    "theme": "theme",
+    "lead_country": "lead_country_iso3",
+    "reviewer_country": "reviewer_country_iso3",
+    "due_date": "due_date",
+    "status": "status",
+    "completion": "completion",
+    "evidence_indicator": "evidence_indicator",
+    "evidence_country": "evidence_country_iso3",
+}
+
+
+def _action_values(row: dict[str, object], groups: dict[str, int]) -> dict[str, object]:
+    values = {attr: row.get(col) for col, attr in ACTION_FIELDS.items()}
+    values["status"] = values["status"] or "proposed"
+    values["completion"] = values["completion"] or "not_started"
+    for text_field in ("description", "theme"):
+        values[text_field] = values[text_field] or ""
+    participants = row.get("participants") or []
+    values["participants"] = (
+        ",".join(participants) if isinstance(participants, list | tuple) else str(participants)
+    )
+    values["group_id"] = groups.get(str(row.get("group"))) if row.get("group") else None
+    return values
+
+
+def publish_actions(
+    *, engine: Engine, actions: pd.DataFrame, actor: str, file_name: str, data: bytes
+) -> MeetingOutcome:
+    """Add or update joint actions by code; status or completion changes enter the history."""
+    with session_scope(engine) as session:
+        groups = {g.code: g.id for g in session.execute(select(WorkingGroup)).scalars()}
+        existing = {a.code: a for a in session.execute(select(JointAction)).scalars()}
+        created = updated = 0
+        for row in _records(actions):
+            values = _action_values(row, groups)
+            action = existing.get(str(row["code"]))
+            before = None if action is None else (action.status, action.completion)
+            if action is None:
+                action = JointAction(code=str(row["code"]), **values)
+                session.add(action)
+                session.flush()
+                created += 1
+            elif _apply(action, values):
+                updated += 1
+            if before != (action.status, action.completion):
+                session.add(
+                    ActionUpdate(
+                        action_id=action.id,
+                        author=actor,
+                        status=action.status,
+                        completion=action.completion,
+                        note=file_name,
+                    )
+                )
+        _keep_original(session, "actions", file_name, data, actor)
+        record_audit(
+            session=session,
+            actor=actor,
+            action="import-actions",
+            entity="actions",
+            entity_id=file_name,
+            created=created,
+            updated=updated,
+        )
+        bump_data_version(session=session)
+    return MeetingOutcome("actions", created, updated)

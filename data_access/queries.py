@@ -1,0 +1,92 @@
+"""Read-side queries over the published (active) versions, returned as small DataFrames.
+
+Layer: data_access. Pages never see SQL; components call these through cached loaders.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from data_access.models import Indicator, Observation, Submission
+
+OBSERVATION_FIELDS = (
+    Observation.country_iso3, Observation.indicator_code, Observation.year, Observation.grade,
+    Observation.subject, Observation.group, Observation.value, Observation.se, Observation.ci_low,
+    Observation.ci_high, Observation.n, Observation.source, Observation.note,
+)  # fmt: skip
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def list_published(engine: Engine) -> pd.DataFrame:
+    """One row per country with an active version: version, when, who, file, rows, years covered."""
+    query = (
+        select(
+            Submission.id,
+            Submission.country_iso3,
+            Submission.version,
+            Submission.created_at,
+            Submission.uploader,
+            Submission.file_name,
+            Submission.row_count,
+        )
+        .where(Submission.status == "active")
+        .order_by(Submission.country_iso3)
+    )
+    frame = _frame(engine, query)
+    years = _frame(
+        engine,
+        select(Observation.submission_id, Observation.year)
+        .distinct()
+        .join(Submission, Submission.id == Observation.submission_id)
+        .where(Submission.status == "active"),
+    )
+    by_submission = years.groupby("submission_id")["year"].agg(lambda s: sorted(int(y) for y in s))
+    frame["years"] = [by_submission.get(i, []) for i in frame["id"]]
+    return frame.drop(columns="id")
+
+
+def list_observations(
+    engine: Engine,
+    *,
+    indicator_code: str | None = None,
+    year: int | None = None,
+    grade: int | None = None,
+    subject: str | None = None,
+    group: str | None = None,
+) -> pd.DataFrame:
+    """Published observations, filtered; None means any value of that field."""
+    query = (
+        select(*OBSERVATION_FIELDS, Submission.version, Submission.created_at.label("published_at"))
+        .join(Submission, Submission.id == Observation.submission_id)
+        .where(Submission.status == "active")
+    )
+    for column, wanted in (
+        (Observation.indicator_code, indicator_code), (Observation.year, year), (Observation.grade, grade),
+        (Observation.subject, subject), (Observation.group, group),
+    ):  # fmt: skip
+        if wanted is not None:
+            query = query.where(column == wanted)
+    return _frame(engine, query.order_by(Observation.country_iso3))
+
+
+def list_indicator_frame(engine: Engine) -> pd.DataFrame:
+    """The indicator catalogue as stored."""
+    return _frame(engine, select(Indicator).order_by(Indicator.domain, Indicator.code))
+
+
+def count_observations(engine: Engine) -> int:
+    """How many published figures the meeting holds."""
+    query = (
+        select(func.count())
+        .select_from(Observation)
+        .join(Submission, Submission.id == Observation.submission_id)
+        .where(Submission.status == "active")
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

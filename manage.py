@@ -1,0 +1,80 @@
+"""The command line: python manage.py COMMAND ... (exit 0 success, 2 rejected input, 1 failure)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from data_access import cli_tasks
+from data_access.settings import LANGUAGES
+
+EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Sub-commands as DESIGN.md lists them; the README documents each."""
+    parser = argparse.ArgumentParser(prog="manage.py", description="Encuentro: the store and its files.")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language of messages (default: es)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or upgrade the store and load the reference catalogues")
+    sub.add_parser("seed", help="import the sample meeting into an empty store")
+    imp = sub.add_parser("import", help="import results, roster or actions workbooks")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--country", help="ISO3 code the results must belong to")
+    imp.add_argument("--json", action="store_true", help="print a machine-readable report")
+    sql = sub.add_parser("import-sqlite", help="import the `results` table of a SQLite database")
+    sql.add_argument("db", type=Path)
+    sql.add_argument("--country", help="ISO3 code the results must belong to")
+    sql.add_argument("--json", action="store_true", help="print a machine-readable report")
+    tpl = sub.add_parser("template", help="write a country's results template")
+    tpl.add_argument("out", type=Path)
+    tpl.add_argument("--country", required=True, help="ISO3 code")
+    tpl.add_argument("--template-lang", dest="template_lang", choices=LANGUAGES, default=None)
+    exp = sub.add_parser("export", help="write every published figure to OUT.xlsx or OUT.csv")
+    exp.add_argument("out", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; expected problems print a message, bugs a traceback."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except cli_tasks.CommandError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    tasks = cli_tasks.Tasks.from_environment(lang=args.lang)
+    if args.command == "init":
+        return tasks.init()
+    if args.command == "seed":
+        return tasks.seed()
+    if args.command in ("import", "import-sqlite"):
+        files = args.files if args.command == "import" else [args.db]
+        results = tasks.import_files(files, country=args.country)
+        if args.json:
+            print(
+                json.dumps(
+                    [cli_tasks.result_to_json(r, tasks.lang) for r in results], ensure_ascii=False, indent=2
+                )
+            )
+        else:
+            for result in results:
+                print(cli_tasks.result_to_text(result, tasks.lang))
+        return EXIT_OK if all(r.published for r in results) else EXIT_REJECTED
+    if args.command == "template":
+        return tasks.template(args.out, country=args.country, lang=args.template_lang or tasks.lang)
+    if args.command == "export":
+        return tasks.export(args.out)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
