@@ -1,0 +1,314 @@
+"""Rebuild the demo meeting in sample_data/ from LLECE's published CSVs, deterministically.
+
+Sample-data tooling on top of data_access: `python sample_data/build_sample.py [--llece DIR]`.
+Results are real (TERCE 2013, ERCE 2019); the roster and the actions are fictional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script, the repository is not on the path
+    sys.path.insert(0, str(REPO))
+
+from data_access.catalogues import GROUPS as GROUPS_CATALOGUE  # noqa: E402
+from data_access.catalogues import SUBJECTS, default_indicators, resolve_country, resolve_subject  # noqa: E402
+from data_access.columns import ACTIONS, GROUPS, MEMBERS  # noqa: E402
+from data_access.i18n import fold  # noqa: E402
+from data_access.template import build_sheet_workbook, write_results_workbook  # noqa: E402
+
+OUT_DIR = Path(__file__).resolve().parent
+DEFAULT_LLECE = Path(__file__).resolve().parents[2] / "shared" / "data" / "llece"
+NATIONAL = "national_levels_scores_terce2013_erce2019.csv"
+BREAKDOWNS = "breakdowns_sex_area_school_terce2013_erce2019.csv"
+SER = "ser_grade6_erce2019.csv"
+# Local file -> (name and repository where LLECE publishes it), for each row's source.
+ORIGIN = {NATIONAL: ("datos_grafico_1-1.csv", "github.com/llece/comparativo"),
+          BREAKDOWNS: ("datos_grafico_1-2.csv", "github.com/llece/comparativo"),
+          SER: ("erce_hse_resultados.csv", "github.com/llece/hse")}  # fmt: skip
+STUDIES = (("terce", 2013), ("erce", 2019))
+# The breakdowns file's `parametro` (folded: Niña, Niño, Urbano, Rural, Público, Privado) -> group.
+BREAKDOWN_GROUPS = {"nina": "female", "nino": "male", "urbano": "urban", "rural": "rural",
+                    "publico": "public", "privado": "private"}  # fmt: skip
+SER_SKILLS = {"Autorregulación": "ser_self_regulation", "Empatía": "ser_empathy",
+              "Apertura a la diversidad": "ser_openness_diversity"}  # fmt: skip
+# Minimum proficiency (SDG 4.1.1): level II and above in grade 3, level III and above in grade 6.
+MIN_LEVEL = {3: 2, 6: 3}
+MIN_NOTE = {3: "Suma de los niveles II a IV.", 6: "Suma de los niveles III y IV."}
+
+
+def source_of(file: str, study: str, year: int) -> str:
+    """Where a figure comes from, as the app shows it beside the figure."""
+    name, repo = ORIGIN[file]
+    return f"LLECE {study.upper()} {year}, {name} ({repo})"
+
+
+def read_llece(path: Path) -> pd.DataFrame:
+    """One LLECE CSV with lower-case headers (the national file writes ERCE_nivel_1)."""
+    frame = pd.read_csv(path, dtype={"cod_pais": str}, keep_default_na=False, na_values=[""])
+    return frame.rename(columns=str.lower)
+
+
+def _base(rec: dict, year: int, group: str, source: str) -> dict:
+    """The keys every learning row of one LLECE record shares."""
+    return {"country_iso3": resolve_country(rec["cod_pais"]), "year": year, "grade": int(rec["grado"]),
+            "subject": resolve_subject(rec["materia"]),  # one row spells it "Matematicas"
+            "group": group, "source": source}  # fmt: skip
+
+
+def learning_rows(rec: dict, study: str, year: int, group: str, source: str) -> list[dict]:
+    """Mean score, level shares in percent and minimum proficiency for one LLECE row and study."""
+    base = _base(rec, year, group, source)
+    out = []
+    if pd.notna(rec[f"{study}_puntaje_promedio"]):
+        out.append(base | {"indicator_code": "score_mean", "value": rec[f"{study}_puntaje_promedio"]})
+    shares = [rec[f"{study}_nivel_{k}"] for k in range(1, 5)]
+    if all(pd.notna(s) for s in shares):
+        for k, share in enumerate(shares, start=1):
+            out.append(base | {"indicator_code": f"level_{k}_pct", "value": round(share * 100, 1)})
+        at_least = round(sum(shares[MIN_LEVEL[base["grade"]] - 1 :]) * 100, 1)
+        note = MIN_NOTE[base["grade"]]
+        out.append(base | {"indicator_code": "min_proficiency_pct", "value": at_least, "note": note})
+    return out
+
+
+def breakdown_rows(rec: dict, study: str, year: int) -> list[dict]:
+    """Rows from the breakdowns file: groups by sex, area and school, and SES quintile means."""
+    source = source_of(BREAKDOWNS, study, year)
+    if rec["tema"] != "General_país":
+        return learning_rows(rec, study, year, BREAKDOWN_GROUPS[fold(rec["parametro"])], source)
+    return [
+        _base(rec, year, f"ses_q{q}", source)
+        | {"indicator_code": "score_mean", "value": rec[f"{study}_quintil_{q}"]}
+        for q in (1, 5)
+        if pd.notna(rec[f"{study}_quintil_{q}"])
+    ]
+
+
+def ser_rows(frame: pd.DataFrame) -> list[dict]:
+    """Grade-6 socio-emotional indices of ERCE 2019 with their published 95 % intervals."""
+    source = source_of(SER, "erce", 2019)
+    return [
+        {"country_iso3": resolve_country(rec["cod_pais"]), "indicator_code": SER_SKILLS[rec["habilidad"]],
+         "year": 2019, "grade": 6, "group": "total", "value": rec["mean"],
+         "ci_low": rec["intervalo_inicio"], "ci_high": rec["intervalo_final"], "source": source}
+        for rec in frame.to_dict("records")
+        if rec["cod_pais"] != "re"  # the regional figure: the app computes its own
+    ]  # fmt: skip
+
+
+def results_frame(llece_dir: Path) -> pd.DataFrame:
+    """Every sample observation, one row per figure, in a stable order."""
+    rows: list[dict] = []
+    for study, year in STUDIES:
+        for rec in read_llece(llece_dir / NATIONAL).to_dict("records"):
+            rows += learning_rows(rec, study, year, "total", source_of(NATIONAL, study, year))
+        for rec in read_llece(llece_dir / BREAKDOWNS).to_dict("records"):
+            rows += breakdown_rows(rec, study, year)
+    rows += ser_rows(read_llece(llece_dir / SER))
+    keys = ["country_iso3", "year", "grade", "subject", "indicator_code", "group"]
+    return pd.DataFrame(rows).sort_values(keys, key=_catalogue_order, kind="stable")
+
+
+def _catalogue_order(column: pd.Series) -> pd.Series:
+    """Sort indicators, subjects and groups as the catalogues list them, not alphabetically."""
+    codes = {"indicator_code": [i.code for i in default_indicators()], "subject": list(SUBJECTS),
+             "group": list(GROUPS_CATALOGUE)}  # fmt: skip
+    if column.name not in codes:
+        return column
+    return column.map({code: n for n, code in enumerate(codes[column.name])})
+
+
+def write_results(frame: pd.DataFrame, out_dir: Path) -> dict[str, int]:
+    """One Spanish results workbook per country; returns the row count written for each."""
+    (out_dir / "results").mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for iso3, rows in frame.groupby("country_iso3", sort=True):
+        data = write_results_workbook(
+            rows, country_iso3=str(iso3), lang="es", indicators=default_indicators()
+        )
+        (out_dir / "results" / f"{iso3}.xlsx").write_bytes(data)
+        counts[str(iso3)] = len(rows)
+    return counts
+
+
+# Working groups: code, theme, names (es, pt, en), descriptions (es, pt, en). Fictional meeting.
+WORKING_GROUPS = (
+    ("recovery", "Recuperación de aprendizajes",
+     ("Recuperación de aprendizajes y evaluación", "Recuperação da aprendizagem e avaliação",
+      "Learning recovery and assessment"),
+     ("Medir la recuperación de aprendizajes y usar evaluaciones diagnósticas y formativas para orientarla.",
+      "Medir a recuperação da aprendizagem e usar avaliações diagnósticas e formativas para orientá-la.",
+      "Measuring learning recovery and using diagnostic and formative assessment to guide it.")),
+    ("ser", "Habilidades socioemocionales",
+     ("Evaluación socioemocional (SER)", "Avaliação socioemocional (SER)",
+      "Socio-emotional (SER) assessment"),
+     ("Medir autorregulación, empatía y apertura a la diversidad, y llevar sus resultados a la escuela.",
+      "Medir autorregulação, empatia e abertura à diversidade, e levar seus resultados à escola.",
+      "Measuring self-regulation, empathy and openness to diversity, and bringing the results to schools.")),
+    ("innovation", "Innovación en datos de evaluación",
+     ("Innovación en datos de evaluación", "Inovação em dados de avaliação", "Innovation in assessment data"),
+     ("Evaluación en línea, vínculo con registros administrativos y publicación de datos abiertos.",
+      "Avaliação on-line, vínculo com registros administrativos e publicação de dados abertos.",
+      "Computer-based testing, links to administrative records and open data publication.")),
+    ("framework", "Marco regional de evaluación",
+     ("Marco regional de evaluación", "Marco regional de avaliação", "Regional assessment framework"),
+     ("Alinear los marcos nacionales con el marco regional y el indicador ODS 4.1.1.",
+      "Alinhar os marcos nacionais ao marco regional e ao indicador ODS 4.1.1.",
+      "Aligning national frameworks with the regional framework and SDG indicator 4.1.1.")),
+)  # fmt: skip
+
+# group, role, country, invented name. Cuba and Nicaragua are deliberately in no group;
+# one person sits in two groups (a member is one person, a membership one row).
+ROSTER = """\
+recovery|chair|PER|Lucía Quispe Valdivia
+recovery|co-chair|COL|Camila Restrepo Ariza
+recovery|rapporteur|ECU|Diego Andrade Cevallos
+recovery|member|MEX|Fernanda Olvera Trejo
+recovery|member|DOM|Yokasta Peralta Reyes
+recovery|member|GTM|Ana Lucía Cifuentes Tobar
+recovery|member|PRY|Liz Benítez Ayala
+recovery|member|BRA|Thiago Nogueira Prado
+ser|chair|CRI|Daniela Solano Quesada
+ser|co-chair|URY|Martina Ferrando Sosa
+ser|co-chair|ARG|Valeria Gutiérrez Aráoz
+ser|rapporteur|SLV|Karla Menjívar Alas
+ser|member|PER|Andrés Huamán Castillo
+ser|member|HND|Iris Zelaya Mejía
+ser|member|PAN|Itzel Samudio Pinzón
+ser|member|MEX|Alejandra Cázares Montiel
+innovation|chair|BRA|Mariana Albuquerque Sobral
+innovation|co-chair|CHL|Tomás Vergara Leiva
+innovation|rapporteur|URY|Federico Pereyra Cabrera
+innovation|member|COL|Julián Ospina Mejía
+innovation|member|ARG|Matías Rinaldi Ocampo
+innovation|member|DOM|Ramón Almonte Ureña
+innovation|member|PRY|Óscar Giménez Ortiz
+innovation|member|GTM|Byron Xicará López
+framework|chair|MEX|Rodrigo Villaseñor Ibarra
+framework|co-chair|ECU|María José Paredes Loor
+framework|rapporteur|PAN|Abdiel Castrellón Vega
+framework|member|CHL|Javiera Contreras Fuentealba
+framework|member|CRI|Esteban Jiménez Vargas
+framework|member|SLV|René Orellana Portillo
+framework|member|HND|Carlos Banegas Rivera
+framework|member|PRY|Jorge Caballero Ríos
+framework|member|PER|Lucía Quispe Valdivia"""
+INSTITUTIONS = ("Unidad de Medición de la Calidad (ficticia)",
+                "Instituto Nacional de Evaluación Educativa (ficticio)",
+                "Dirección de Evaluación de Aprendizajes (ficticia)")  # fmt: skip
+POSITIONS = ("Coordinación nacional", "Análisis de datos", "Especialista en evaluación", "Estadística")
+
+# Ten fictional joint actions, three lines each: the fields of the header line, then the title and the
+# description. The evidence country is the lead country.
+ACTION_TEXT = """\
+code|group|lead_country|participants|reviewer_country|due_date|status|completion|evidence_indicator
+A01|recovery|PER|PER, COL, ECU, DOM|COL|2027-03-31|in_progress|substantial|min_proficiency_pct
+Protocolo común de evaluación diagnóstica
+Aplicar al inicio del año una prueba diagnóstica de lectura y matemáticas con un protocolo común.
+A02|recovery|COL|COL, PER, GTM, PRY|ECU|2027-06-30|agreed|not_started|score_mean
+Banco regional de ítems de lectura
+Reunir ítems liberados de lectura de 3.er grado para las evaluaciones formativas de los países.
+A03|recovery|DOM|DOM, MEX, GTM|PRY|2027-09-30|proposed|not_started|dropout_rate
+Seguimiento del abandono con registros administrativos
+Definir un indicador común de abandono escolar y publicarlo cada trimestre.
+A04|ser|CRI|CRI, URY, ARG, SLV|URY|2027-04-30|done|complete|ser_empathy
+Guía de uso de resultados socioemocionales
+Guía para docentes y directivos sobre cómo leer y usar los índices de empatía y autorregulación.
+A05|ser|URY|URY, ARG, HND|CRI|2027-10-31|in_progress|limited|ser_self_regulation
+Escala de autorregulación para 3.er grado
+Adaptar y pilotar la escala de autorregulación escolar con estudiantes más pequeños.
+A06|innovation|BRA|BRA, CHL, COL|ARG|2027-11-30|in_progress|limited|score_mean
+Piloto de evaluación en línea
+Aplicar en línea una muestra de la evaluación nacional y comparar con la versión en papel.
+A07|innovation|CHL|CHL, URY, DOM, PRY|BRA|2027-05-31|agreed|not_started|level_4_pct
+Microdatos anonimizados con diccionario común
+Publicar microdatos anonimizados de las evaluaciones nacionales con un diccionario compartido.
+A08|framework|MEX|MEX, ECU, CHL, CRI, SLV|ECU|2027-08-31|agreed|not_started|min_proficiency_pct
+Alineación de marcos de evaluación
+Comparar los marcos de evaluación nacionales con el marco regional y documentar las brechas.
+A09|framework|ECU|ECU, PAN, HND, PER|MEX|2027-02-26|done|complete|min_proficiency_pct
+Reporte común del indicador ODS 4.1.1
+Reportar el nivel mínimo de competencia con los puntos de corte de ERCE y una nota común.
+A10|framework|PAN|PAN, SLV, HND, PRY|CHL|2027-12-15|proposed|not_started|assessment_cycle_years
+Calendario regional de evaluaciones
+Coordinar los ciclos de las evaluaciones nacionales para evitar años con dos aplicaciones."""
+
+
+def _email(name: str) -> str:
+    """first.surname@example.org without accents (example.org never delivers mail)."""
+    parts = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().split()
+    return f"{parts[0]}.{parts[-2]}@example.org"
+
+
+def groups_frame() -> pd.DataFrame:
+    """The four working groups with names and descriptions in es, pt and en."""
+    return pd.DataFrame(
+        {"code": code, "theme": theme, **dict(zip(("name_es", "name_pt", "name_en"), names, strict=True)),
+         **dict(zip(("description_es", "description_pt", "description_en"), texts, strict=True))}
+        for code, theme, names, texts in WORKING_GROUPS
+    )  # fmt: skip
+
+
+def members_frame() -> pd.DataFrame:
+    """The fictional roster: one row per membership, contact details clearly invented."""
+    people = sorted({line.split("|")[3] for line in ROSTER.splitlines()})
+    rows = []
+    for line in ROSTER.splitlines():
+        group, role, country, name = line.split("|")
+        n = people.index(name)
+        rows.append(
+            {"group": group, "name": name, "role": role, "country": country,
+             "institution": INSTITUTIONS[n % len(INSTITUTIONS)], "position": POSITIONS[n % len(POSITIONS)],
+             "email": _email(name), "phone": f"+00 555 01{n:02d}", "fictional": True}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def actions_frame() -> pd.DataFrame:
+    """Ten fictional joint actions spread over the groups and the statuses, due in 2027."""
+    themes = {code: theme for code, theme, *_ in WORKING_GROUPS}
+    header, *lines = ACTION_TEXT.splitlines()
+    rows = []
+    for meta, title, description in zip(lines[::3], lines[1::3], lines[2::3], strict=True):
+        row = dict(zip(header.split("|"), meta.split("|"), strict=True))
+        row |= {"title": title, "description": description, "theme": themes[row["group"]]}
+        row |= {"due_date": date.fromisoformat(row["due_date"]), "evidence_country": row["lead_country"]}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def build_all(llece_dir: Path, out_dir: Path) -> dict[str, int]:
+    """Write every sample workbook into OUT_DIR; returns results rows per country."""
+    counts = write_results(results_frame(llece_dir), out_dir)
+    roster = {"groups": (GROUPS, groups_frame()), "members": (MEMBERS, members_frame())}
+    (out_dir / "roster.xlsx").write_bytes(build_sheet_workbook(roster, "es"))
+    actions = {"actions": (ACTIONS, actions_frame())}
+    (out_dir / "actions.xlsx").write_bytes(build_sheet_workbook(actions, "es"))
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: rebuild and print rows per country."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--llece", type=Path, default=DEFAULT_LLECE, help="folder with the LLECE CSVs")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="where to write (default: sample_data/)")
+    args = parser.parse_args(argv)
+    if not (args.llece / NATIONAL).is_file():
+        print(f"LLECE data not found in {args.llece}", file=sys.stderr)
+        return 2
+    counts = build_all(args.llece, args.out)
+    print(", ".join(f"{iso3} {n}" for iso3, n in counts.items()))
+    print(f"{len(counts)} workbooks, {sum(counts.values())} rows; roster.xlsx, actions.xlsx")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
