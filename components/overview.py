@@ -65,4 +65,4 @@ def render_submissions(published: pd.DataFrame, lang: str) -> None:
             t("overview.col_file", lang): published["file_name"],
         }
     ).sort_values(t("overview.col_country", lang))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.table(table, hide_index=True, border="horizontal")

@@ -161,9 +161,7 @@ def resolve_country(value: object) -> str | None:
 
 @cache
 def _label_lookup(kind: str) -> dict[str, str]:
-    table, aliases = (
-        (SUBJECTS, SUBJECT_ALIASES) if kind == "subject" else (GROUPS, GROUP_ALIASES)
-    )
+    table, aliases = (SUBJECTS, SUBJECT_ALIASES) if kind == "subject" else (GROUPS, GROUP_ALIASES)
     out = {fold(k): k for k in table} | {fold(k): v for k, v in aliases.items()}
     for code, names in table.items():
         out |= {fold(name): code for name in names.values()}
@@ -208,16 +206,10 @@ def seed_reference(*, session: Session) -> None:
     )
     have_ind = set(session.execute(select(Indicator.code)).scalars())
     session.add_all(
-        Indicator.model_validate(i.model_dump())
-        for i in default_indicators()
-        if i.code not in have_ind
+        Indicator.model_validate(i.model_dump()) for i in default_indicators() if i.code not in have_ind
     )
 
 
 def list_indicators(*, session: Session) -> list[Indicator]:
     """The catalogue as stored (organizers may have edited it)."""
-    return list(
-        session.execute(
-            select(Indicator).order_by(Indicator.domain, Indicator.code)
-        ).scalars()
-    )
+    return list(session.execute(select(Indicator).order_by(Indicator.domain, Indicator.code)).scalars())

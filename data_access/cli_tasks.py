@@ -158,12 +158,7 @@ def result_to_text(result: ImportResult, lang: str) -> str:
         head = t("cli.rejected", lang, file=result.file_name, errors=len(result.report.errors))
     lines = [head]
     for problem in result.report.problems:
-        where = ", ".join(
-            part
-            for part in (problem.sheet, problem.row and t("cli.row", lang, row=problem.row), problem.column)
-            if part
-        )
-        lines.append(f"  [{problem.severity}] {problem.code} ({where or '-'}): {problem.message(lang)}")
+        lines.append(f"  [{problem.severity}] {problem.code}: {problem.message(lang)}")
     return "\n".join(lines)
 
 

@@ -55,21 +55,13 @@ RESULTS = SheetSpec(
     "results",
     ("resultados", "resultado"),
     (
-        ColumnSpec(
-            "country", "country", True, ("pais", "country code", "iso3", "cod_pais")
-        ),
+        ColumnSpec("country", "country", True, ("pais", "country code", "iso3", "cod_pais")),
         ColumnSpec("indicator", "indicator", True, ("indicador", "indicator code")),
         ColumnSpec("year", "year", True, ("ano", "año", "anio", "cycle year")),
         ColumnSpec("grade", "grade", False, ("grado", "serie", "série", "ano escolar")),
-        ColumnSpec(
-            "subject", "subject", False, ("materia", "area", "disciplina", "asignatura")
-        ),
-        ColumnSpec(
-            "group", "group", False, ("grupo", "breakdown", "desagregacion", "subgroup")
-        ),
-        ColumnSpec(
-            "value", "number", True, ("valor", "estimate", "estimacion", "estimativa")
-        ),
+        ColumnSpec("subject", "subject", False, ("materia", "area", "disciplina", "asignatura")),
+        ColumnSpec("group", "group", False, ("grupo", "breakdown", "desagregacion", "subgroup")),
+        ColumnSpec("value", "number", True, ("valor", "estimate", "estimacion", "estimativa")),
         ColumnSpec(
             "se",
             "number",
@@ -90,9 +82,7 @@ RESULTS = SheetSpec(
         ),
         ColumnSpec("n", "integer", False, ("n", "casos", "cases", "sample size")),
         ColumnSpec("source", "text", False, ("fuente", "fonte")),
-        ColumnSpec(
-            "note", "text", False, ("nota", "notes", "observacion", "observação")
-        ),
+        ColumnSpec("note", "text", False, ("nota", "notes", "observacion", "observação")),
     ),
 )
 
@@ -105,15 +95,9 @@ GROUPS = SheetSpec(
         ColumnSpec("name_pt", "text", True, ("nombre (pt)", "nome (pt)", "name (pt)")),
         ColumnSpec("name_en", "text", True, ("nombre (en)", "nome (en)", "name (en)")),
         ColumnSpec("theme", "text", False, ("tema",)),
-        ColumnSpec(
-            "description_es", "text", False, ("descripcion (es)", "descrição (es)")
-        ),
-        ColumnSpec(
-            "description_pt", "text", False, ("descripcion (pt)", "descrição (pt)")
-        ),
-        ColumnSpec(
-            "description_en", "text", False, ("descripcion (en)", "descrição (en)")
-        ),
+        ColumnSpec("description_es", "text", False, ("descripcion (es)", "descrição (es)")),
+        ColumnSpec("description_pt", "text", False, ("descripcion (pt)", "descrição (pt)")),
+        ColumnSpec("description_en", "text", False, ("descripcion (en)", "descrição (en)")),
     ),
 )
 
@@ -130,9 +114,7 @@ MEMBERS = SheetSpec(
         ColumnSpec("name", "text", True, ("nombre", "nome", "full name")),
         ColumnSpec("role", "role", False, ("rol", "papel", "funcion")),
         ColumnSpec("country", "country", False, ("pais", "país")),
-        ColumnSpec(
-            "institution", "text", False, ("institucion", "instituição", "organization")
-        ),
+        ColumnSpec("institution", "text", False, ("institucion", "instituição", "organization")),
         ColumnSpec("position", "text", False, ("cargo", "puesto", "title")),
         ColumnSpec("email", "email", False, ("correo", "e-mail", "correo electronico")),
         ColumnSpec("phone", "text", False, ("telefono", "telefone", "telephone")),
@@ -154,9 +136,7 @@ ACTIONS = SheetSpec(
             False,
             ("grupo", "grupo de trabajo", "working group"),
         ),
-        ColumnSpec(
-            "lead_country", "country", False, ("pais lider", "país líder", "lead")
-        ),
+        ColumnSpec("lead_country", "country", False, ("pais lider", "país líder", "lead")),
         ColumnSpec(
             "participants",
             "country_list",
@@ -178,9 +158,7 @@ ACTIONS = SheetSpec(
             False,
             ("indicador evidencia", "evidence"),
         ),
-        ColumnSpec(
-            "evidence_country", "country", False, ("pais evidencia", "país evidência")
-        ),
+        ColumnSpec("evidence_country", "country", False, ("pais evidencia", "país evidência")),
     ),
 )
 

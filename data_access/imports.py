@@ -148,7 +148,7 @@ def read_sqlite(data: bytes, *, settings: Settings) -> RawWorkbook:
                 tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
                 table = next((name for name in tables if fold(name) in {"results", "resultados"}), None)
                 if table is None:
-                    raise WorkbookError(Code.MISSING_SHEET, found=", ".join(sorted(tables)) or "-")
+                    raise WorkbookError(Code.MISSING_SHEET, wanted="results", found=sorted(tables))
                 cursor = conn.execute(f'SELECT * FROM "{table}" LIMIT ?', (settings.max_rows + 1,))
                 header = [d[0] for d in cursor.description]
                 rows = [list(r) for r in cursor.fetchall()]

@@ -86,16 +86,11 @@ def _int(name: str, raw: str) -> int:
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment and check them, so a bad value fails at start."""
     env = os.environ if environ is None else environ
-    raw = {
-        field: env.get(name, default)
-        for name, (field, default, _) in SETTINGS_HELP.items()
-    }
+    raw = {field: env.get(name, default) for name, (field, default, _) in SETTINGS_HELP.items()}
     data_dir = Path(raw["data_dir"]).expanduser().resolve()
     lang = raw["default_lang"]
     if lang not in LANGUAGES:
-        raise SettingsError(
-            f"ENCUENTRO_DEFAULT_LANG must be one of {LANGUAGES}, got {lang!r}"
-        )
+        raise SettingsError(f"ENCUENTRO_DEFAULT_LANG must be one of {LANGUAGES}, got {lang!r}")
     url = raw["database_url"] or f"sqlite:///{data_dir / 'encuentro.db'}"
     ints = {
         f.name: _int(name, raw[f.name])
