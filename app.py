@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.overview import render_headlines, render_status_metrics, render_submissions
+from components.overview import render_activity, render_headlines, render_status_metrics, render_submissions
 from components.setup import setup_page
 from data_access.i18n import t
 
@@ -11,5 +11,9 @@ st.title(t("overview.title", ctx.lang))
 st.caption(t("overview.intro", ctx.lang))
 published = render_status_metrics(ctx.lang)
 render_headlines(ctx.lang)
-render_submissions(published, ctx.lang)
+table, activity = st.columns([2, 1], gap="large")
+with table:
+    render_submissions(published, ctx.lang)
+with activity:
+    render_activity(ctx.lang)
 st.caption(t("overview.source_note", ctx.lang))

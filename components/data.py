@@ -53,3 +53,9 @@ def load_observations(version: int, **filters: object) -> pd.DataFrame:
 def load_observation_count(version: int) -> int:
     """How many figures are published; VERSION only keys the cache."""
     return queries.count_observations(get_engine())
+
+
+@st.cache_data(show_spinner=False)
+def load_recent_activity(version: int, limit: int = 8) -> list[dict[str, object]]:
+    """The latest writes; VERSION only keys the cache."""
+    return queries.list_recent_activity(get_engine(), limit)

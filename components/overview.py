@@ -8,7 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.data import data_version, load_observation_count, load_observations, load_published
+from components.data import (
+    data_version,
+    load_observation_count,
+    load_observations,
+    load_published,
+    load_recent_activity,
+)
 from data_access.catalogues import SUBJECTS, country_name
 from data_access.formatting import format_number, format_when
 from data_access.i18n import t
@@ -41,8 +47,13 @@ def render_headlines(lang: str) -> None:
         figure = regional_figure(frame, HEADLINE_YEAR, HEADLINE_EARLIER)
         delta = None
         if figure.change is not None:
-            delta = t("overview.change", lang, change=format_number(figure.change, lang, 1),
-                      year=HEADLINE_EARLIER, n=figure.change_countries)  # fmt: skip
+            delta = t(
+                "overview.change",
+                lang,
+                change=format_number(figure.change, lang, 1),
+                year=HEADLINE_EARLIER,
+                n=figure.change_countries,
+            )
         col.metric(
             SUBJECTS[subject][lang], format_number(figure.mean, lang, 1), delta=delta, delta_color="normal"
         )
@@ -66,3 +77,37 @@ def render_submissions(published: pd.DataFrame, lang: str) -> None:
         }
     ).sort_values(t("overview.col_country", lang))
     st.table(table, hide_index=True, border="horizontal")
+
+
+def activity_line(event: dict[str, object], lang: str) -> str | None:
+    """One sentence per write, built only from codes and numbers (never text people typed)."""
+    detail = event["detail"]
+    when = format_when(event["at"], lang)
+    if event["action"] == "publish":
+        return t(
+            "overview.activity_publish",
+            lang,
+            when=when,
+            country=country_name(detail["country"], lang),
+            version=detail["version"],
+            rows=format_number(detail["rows"], lang, 0),
+        )
+    if event["action"] in ("import-roster", "import-actions"):
+        return t(
+            f"overview.activity_{event['action'].removeprefix('import-')}",
+            lang,
+            when=when,
+            created=detail.get("created", 0),
+            updated=detail.get("updated", 0),
+        )
+    return None
+
+
+def render_activity(lang: str) -> None:
+    """The latest publishes and imports, newest first."""
+    st.subheader(t("overview.activity", lang))
+    lines = [line for e in load_recent_activity(data_version()) if (line := activity_line(e, lang))]
+    if not lines:
+        st.info(t("overview.no_activity", lang))
+    for line in lines:
+        st.caption(line)

@@ -52,11 +52,15 @@ class Tasks:
 
     def init(self) -> int:
         """Create or upgrade the schema and add missing reference rows."""
+        self._prepare_store()
+        print(t("cli.initialised", self.lang, url=_safe_url(self.settings.database_url)))
+        return 0
+
+    def _prepare_store(self) -> None:
+        # An import into a store never `init`ed must still see the indicator catalogue.
         migrate(self.engine)
         with session_scope(self.engine) as session:
             seed_reference(session=session)
-        print(t("cli.initialised", self.lang, url=_safe_url(self.settings.database_url)))
-        return 0
 
     def seed(self) -> int:
         """Import the sample meeting, only into a store without results (never over real data)."""
@@ -74,7 +78,7 @@ class Tasks:
         self, paths: list[Path], *, country: str | None = None, actor: str = "cli"
     ) -> list[ImportResult]:
         """Import each file on its own: one file's errors do not stop the others."""
-        migrate(self.engine)
+        self._prepare_store()
         iso3 = None
         if country:
             iso3 = resolve_country(country)

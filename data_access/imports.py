@@ -23,7 +23,7 @@ from data_access.problems import Code, Problem, Report, WorkbookError
 from data_access.settings import Settings
 from data_access.store import session_scope
 from data_access.validation import validate_results
-from data_access.workbook import RawSheet, RawWorkbook, read_workbook
+from data_access.workbook import RawSheet, RawWorkbook, paused_gc, read_workbook
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -67,9 +67,10 @@ def import_file(
     except WorkbookError as err:
         return ImportResult(file_name, "results", Report.from_error(err))
     kind = detect_kind(raw)
-    if kind == "results":
-        return _import_results(engine, raw, data, file_name, actor, country, accept_warnings)
-    return _import_meeting(engine, kind, raw, data, file_name, actor, accept_warnings)
+    with paused_gc():
+        if kind == "results":
+            return _import_results(engine, raw, data, file_name, actor, country, accept_warnings)
+        return _import_meeting(engine, kind, raw, data, file_name, actor, accept_warnings)
 
 
 def _blocked(report: Report, accept_warnings: bool) -> bool:

@@ -44,19 +44,40 @@ class PublishOutcome:
     unchanged: bool  # the same bytes are already the active version
 
 
-def to_observation_rows(frame: pd.DataFrame, submission_id: int) -> list[dict[str, object]]:
-    """Plain Python values per row (never numpy scalars, which SQLite would store as BLOBs)."""
-    columns: dict[str, list[object]] = {"submission_id": [submission_id] * len(frame)}
+def to_observation_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
+    """Plain Python values per column (never numpy scalars, which SQLite would store as BLOBs)."""
+    out: dict[str, list[object]] = {}
     for name in OBSERVATION_COLUMNS:
-        series = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
-        values = series.astype(object).where(series.notna(), None).tolist()
+        if name not in frame:
+            out[name] = [None] * len(frame)
+            continue
+        series = frame[name]
         if name in ("year", "grade", "n"):
-            values = [None if v is None else int(v) for v in values]
+            series = series.astype("Int64")  # floats such as 2019.0 become ints
         elif name in ("value", "se", "ci_low", "ci_high"):
-            values = [None if v is None else float(v) for v in values]
-        columns[name] = values
-    keys = list(columns)
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+            series = series.astype("float64")
+        out[name] = series.to_numpy(dtype=object, na_value=None).tolist()
+    return out
+
+
+def insert_observations(*, session: Session, submission_id: int, frame: pd.DataFrame) -> int:
+    """Bulk insert through the driver's executemany: 100,000 rows in a fraction of a second."""
+    columns = {"submission_id": [submission_id] * len(frame), **to_observation_columns(frame)}
+    if not len(frame):
+        return 0
+    conn = session.connection()
+    compiled = insert(Observation.__table__).compile(dialect=conn.dialect, column_keys=list(columns))
+    rows = zip(*columns.values(), strict=True)
+    if compiled.positional:  # SQLite: tuples streamed to the driver in this transaction, no dicts
+        order = [columns[key] for key in compiled.positiontup]
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(compiled.string, zip(*order, strict=True))
+        finally:
+            cursor.close()
+    else:
+        conn.execute(insert(Observation.__table__), [dict(zip(columns, row, strict=True)) for row in rows])
+    return len(frame)
 
 
 def sha256_of(data: bytes) -> str:
@@ -111,9 +132,7 @@ def publish_results(
         )
         session.add(submission)
         session.flush()
-        rows = to_observation_rows(frame, submission.id)
-        if rows:
-            session.connection().execute(insert(Observation.__table__), rows)
+        count = insert_observations(session=session, submission_id=submission.id, frame=frame)
         record_audit(
             session=session,
             actor=actor,
@@ -122,9 +141,9 @@ def publish_results(
             entity_id=str(submission.id),
             country=country_iso3,
             version=submission.version,
-            rows=len(rows),
+            rows=count,
             file_name=file_name,
             sha256=digest,
         )
         bump_data_version(session=session)
-        return PublishOutcome(country_iso3, submission.version, submission.id, len(rows), unchanged=False)
+        return PublishOutcome(country_iso3, submission.version, submission.id, count, unchanged=False)

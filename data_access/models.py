@@ -61,7 +61,8 @@ class Submission(SQLModel, table=True):
 
 class Observation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
+    # no index of its own: the unique constraint below starts with submission_id
+    submission_id: int = Field(foreign_key="submission.id")
     country_iso3: str = Field(foreign_key="country.iso3")
     indicator_code: str = Field(foreign_key="indicator.code")
     year: int

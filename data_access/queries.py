@@ -5,10 +5,12 @@ Layer: data_access. Pages never see SQL; components call these through cached lo
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from data_access.models import Indicator, Observation, Submission
+from data_access.models import AuditEvent, Indicator, Observation, Submission
 
 OBSERVATION_FIELDS = (
     Observation.country_iso3, Observation.indicator_code, Observation.year, Observation.grade,
@@ -90,3 +92,11 @@ def count_observations(engine: Engine) -> int:
     )
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def list_recent_activity(engine: Engine, limit: int = 8) -> list[dict[str, object]]:
+    """The latest writes, newest first, with their details decoded (for 'latest updates')."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]

@@ -19,7 +19,7 @@ from pathlib import Path
 import hostile_files as hf
 import pytest
 
-from data_access import workbook
+from data_access import sheet_scan, workbook
 from data_access.problems import Code, WorkbookError
 from data_access.settings import Settings, get_settings
 from data_access.workbook import RawWorkbook, parse_sheets, read_workbook
@@ -232,7 +232,7 @@ def test_formulas_without_saved_value_are_reported(data: bytes, refs: list[str])
 
 
 def test_formula_spanning_chunks_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workbook, "CHUNK", 7)  # every cell crosses a chunk boundary
+    monkeypatch.setattr(sheet_scan, "CHUNK", 7)  # every cell crosses a chunk boundary
     rows = "".join(
         f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><f>A{n}*2</f></c></row>' for n in (1, 2)
     )
@@ -279,3 +279,13 @@ def test_libreoffice_copies_read_the_same(libreoffice_copies: dict[str, bytes], 
             workbook.RawSheet("oculta", False, [[1, "x"]]),
         ],
     )
+
+
+def test_formula_with_a_saved_error_is_reported_not_read_as_empty() -> None:
+    """calamine hands #DIV/0! and #N/A results on as empty cells: an error must not vanish."""
+    rows = (
+        '<row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B1" t="e"><f>NA()</f><v>#N/A</v></c>'
+        '<c r="C1"><f>1+1</f><v>2</v></c></row>'
+    )
+    sheet = read_workbook(hf.raw_xlsx(hf.sheet_xml(rows)), settings=SETTINGS).sheets[0]
+    assert sheet.formula_cells_without_value == ["A1", "B1"]
