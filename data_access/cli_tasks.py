@@ -135,47 +135,49 @@ def _safe_url(url: str) -> str:
     return url
 
 
+def _outcome_line(result: ImportResult, outcome: object, lang: str) -> str:
+    if getattr(outcome, "unchanged", False):
+        return t("cli.unchanged", lang, file=result.file_name, version=outcome.version)
+    if result.kind == "results":
+        return t(
+            "cli.published",
+            lang,
+            file=result.file_name,
+            country=outcome.country_iso3,
+            version=outcome.version,
+            rows=outcome.row_count,
+        )
+    return t(
+        "cli.meeting_imported", lang, file=result.file_name, created=outcome.created, updated=outcome.updated
+    )
+
+
 def result_to_text(result: ImportResult, lang: str) -> str:
-    """One verdict line, then one line per problem with sheet, row and column."""
-    if result.published:
-        outcome = result.outcome
-        if getattr(outcome, "unchanged", False):
-            head = t("cli.unchanged", lang, file=result.file_name, version=outcome.version)
-        elif result.kind == "results":
-            head = t(
-                "cli.published",
-                lang,
-                file=result.file_name,
-                country=outcome.country_iso3,
-                version=outcome.version,
-                rows=outcome.row_count,
-            )
-        else:
-            head = t(
-                "cli.meeting_imported",
-                lang,
-                file=result.file_name,
-                created=outcome.created,
-                updated=outcome.updated,
-            )
-    else:
-        head = t("cli.rejected", lang, file=result.file_name, errors=len(result.report.errors))
-    lines = [head]
-    for problem in result.report.problems:
-        lines.append(f"  [{problem.severity}] {problem.code}: {problem.message(lang)}")
+    """A verdict line per country published (or one for a rejection), then one line per problem."""
+    lines = [_outcome_line(result, outcome, lang) for outcome in result.outcomes]
+    if not result.published:
+        lines.append(t("cli.rejected", lang, file=result.file_name, errors=result.report.error_count))
+    lines += [f"  [{p.severity}] {p.code}: {p.message(lang)}" for p in result.report.problems]
     return "\n".join(lines)
 
 
 def result_to_json(result: ImportResult, lang: str) -> dict[str, object]:
-    """The same report for scripts: verdict, outcome and every problem with its location."""
+    """The same report for scripts: verdict, what was published and every problem with its location."""
     frame = result.report.to_frame(lang)
-    outcome = result.outcome
     return {
         "file": result.file_name,
         "kind": result.kind,
         "published": result.published,
-        "unchanged": bool(getattr(outcome, "unchanged", False)),
-        "country": getattr(outcome, "country_iso3", None),
-        "version": getattr(outcome, "version", None),
+        "outcomes": [
+            {
+                "country": getattr(o, "country_iso3", None),
+                "version": getattr(o, "version", None),
+                "rows": getattr(o, "row_count", None),
+                "unchanged": bool(getattr(o, "unchanged", False)),
+                "created": getattr(o, "created", None),
+                "updated": getattr(o, "updated", None),
+            }
+            for o in result.outcomes
+        ],
         "problems": frame.astype(object).where(frame.notna(), None).to_dict("records"),
     }

@@ -22,7 +22,7 @@ def format_number(value: float | None, lang: str, decimals: int = 1) -> str:
 
 
 def format_when(moment: datetime | None, lang: str) -> str:
-    """A publish time as people read it in LANG (medium date, short time, UTC)."""
+    """A publish time as people read it in LANG (short date and time, UTC)."""
     if moment is None:
         return "–"
-    return format_datetime(moment, "medium", locale=BABEL_LOCALES.get(lang, "es"))
+    return format_datetime(moment, "short", locale=BABEL_LOCALES.get(lang, "es"))

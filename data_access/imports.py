@@ -17,7 +17,7 @@ from data_access import meeting
 from data_access.catalogues import list_indicators
 from data_access.columns import ACTIONS, MEMBERS
 from data_access.i18n import fold
-from data_access.ingest import PublishOutcome, publish_results
+from data_access.ingest import PublishOutcome, publish_countries, publish_results
 from data_access.meeting_sheets import read_actions, read_roster
 from data_access.problems import Code, Problem, Report, WorkbookError
 from data_access.settings import Settings
@@ -33,11 +33,16 @@ class ImportResult:
     file_name: str
     kind: str  # results, roster, actions
     report: Report
-    outcome: PublishOutcome | meeting.MeetingOutcome | None = None  # None when rejected
+    outcomes: tuple[PublishOutcome | meeting.MeetingOutcome, ...] = ()  # empty when rejected
 
     @property
     def published(self) -> bool:
-        return self.outcome is not None
+        return bool(self.outcomes)
+
+    @property
+    def outcome(self) -> PublishOutcome | meeting.MeetingOutcome | None:
+        """The outcome of a one-country (or roster, or actions) file."""
+        return self.outcomes[0] if self.outcomes else None
 
 
 def detect_kind(raw: RawWorkbook) -> str:
@@ -89,24 +94,17 @@ def _import_results(
     with session_scope(engine) as session:
         indicators = list_indicators(session=session)
     frame, report = validate_results(raw, indicators=indicators, expected_country=country)
-    if report.ok and country is None and frame["country_iso3"].nunique() > 1:
-        # Without --country the first row's country is expected; the others are reported by row.
-        frame, report = validate_results(
-            raw, indicators=indicators, expected_country=str(frame["country_iso3"].iloc[0])
-        )
     if _blocked(report, accept_warnings) or frame.empty:
         if report.ok and frame.empty:
             report = Report([*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)])
         return ImportResult(file_name, "results", report)
+    if country is None:  # no country asked for (an organizer's import): each country in the file
+        outcomes = publish_countries(engine=engine, frame=frame, file_name=file_name, data=data, actor=actor)
+        return ImportResult(file_name, "results", report, outcomes)
     outcome = publish_results(
-        engine=engine,
-        frame=frame,
-        country_iso3=country or str(frame["country_iso3"].iloc[0]),
-        file_name=file_name,
-        data=data,
-        actor=actor,
+        engine=engine, frame=frame, country_iso3=country, file_name=file_name, data=data, actor=actor
     )
-    return ImportResult(file_name, "results", report, outcome)
+    return ImportResult(file_name, "results", report, (outcome,))
 
 
 def _import_meeting(
@@ -128,14 +126,14 @@ def _import_meeting(
         outcome = meeting.publish_roster(
             engine=engine, groups=group_frame, members=members, actor=actor, file_name=file_name, data=data
         )
-        return ImportResult(file_name, kind, report, outcome)
+        return ImportResult(file_name, kind, report, (outcome,))
     actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
     if _blocked(report, accept_warnings):
         return ImportResult(file_name, kind, report)
     outcome = meeting.publish_actions(
         engine=engine, actions=actions, actor=actor, file_name=file_name, data=data
     )
-    return ImportResult(file_name, kind, report, outcome)
+    return ImportResult(file_name, kind, report, (outcome,))
 
 
 def read_sqlite(data: bytes, *, settings: Settings) -> RawWorkbook:

@@ -110,40 +110,62 @@ def publish_results(
     *, engine: Engine, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: str
 ) -> PublishOutcome:
     """Make FRAME the new active version of COUNTRY_ISO3's results, keeping DATA as the original."""
-    digest = sha256_of(data)
     with session_scope(engine) as session:
-        active = get_active_submission(session=session, country_iso3=country_iso3)
-        if active is not None and active.sha256 == digest:
-            return PublishOutcome(country_iso3, active.version, active.id, active.row_count, unchanged=True)
-        last = session.execute(
-            select(func.max(Submission.version)).where(Submission.country_iso3 == country_iso3)
-        ).scalar()
-        if active is not None:
-            session.execute(update(Submission).where(Submission.id == active.id).values(status="superseded"))
-        submission = Submission(
-            country_iso3=country_iso3,
-            version=(last or 0) + 1,
-            file_name=file_name,
-            sha256=digest,
-            uploader=actor,
-            row_count=len(frame),
-            status="active",
-            original=data,
+        outcome = _publish_country(session, frame, country_iso3, file_name, data, actor)
+        if not outcome.unchanged:
+            bump_data_version(session=session)
+        return outcome
+
+
+def publish_countries(
+    *, engine: Engine, frame: pd.DataFrame, file_name: str, data: bytes, actor: str
+) -> tuple[PublishOutcome, ...]:
+    """A file holding several countries (an export, say): a new version for each, one transaction."""
+    with session_scope(engine) as session:
+        outcomes = tuple(
+            _publish_country(session, part, str(iso3), file_name, data, actor)
+            for iso3, part in frame.groupby("country_iso3", sort=True)
         )
-        session.add(submission)
-        session.flush()
-        count = insert_observations(session=session, submission_id=submission.id, frame=frame)
-        record_audit(
-            session=session,
-            actor=actor,
-            action="publish",
-            entity="submission",
-            entity_id=str(submission.id),
-            country=country_iso3,
-            version=submission.version,
-            rows=count,
-            file_name=file_name,
-            sha256=digest,
-        )
-        bump_data_version(session=session)
-        return PublishOutcome(country_iso3, submission.version, submission.id, count, unchanged=False)
+        if not all(o.unchanged for o in outcomes):
+            bump_data_version(session=session)
+        return outcomes
+
+
+def _publish_country(
+    session: Session, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: str
+) -> PublishOutcome:
+    digest = sha256_of(data)
+    active = get_active_submission(session=session, country_iso3=country_iso3)
+    if active is not None and active.sha256 == digest:
+        return PublishOutcome(country_iso3, active.version, active.id, active.row_count, unchanged=True)
+    last = session.execute(
+        select(func.max(Submission.version)).where(Submission.country_iso3 == country_iso3)
+    ).scalar()
+    if active is not None:
+        session.execute(update(Submission).where(Submission.id == active.id).values(status="superseded"))
+    submission = Submission(
+        country_iso3=country_iso3,
+        version=(last or 0) + 1,
+        file_name=file_name,
+        sha256=digest,
+        uploader=actor,
+        row_count=len(frame),
+        status="active",
+        original=data,
+    )
+    session.add(submission)
+    session.flush()
+    count = insert_observations(session=session, submission_id=submission.id, frame=frame)
+    record_audit(
+        session=session,
+        actor=actor,
+        action="publish",
+        entity="submission",
+        entity_id=str(submission.id),
+        country=country_iso3,
+        version=submission.version,
+        rows=count,
+        file_name=file_name,
+        sha256=digest,
+    )
+    return PublishOutcome(country_iso3, submission.version, submission.id, count, unchanged=False)

@@ -252,6 +252,11 @@ class Report:
         """True when nothing blocks publishing (warnings may remain)."""
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        """How many cells are in error, including those a long report leaves out."""
+        return sum(n for code, n in self.counts().items() if Code(code) not in WARNINGS)
+
     def counts(self) -> dict[str, int]:
         """Problems by code, including cells left out of a long report."""
         counter: Counter[str] = Counter()

@@ -83,13 +83,6 @@ def _years(c: Collector) -> pd.Series:
     return values.where(~invalid)
 
 
-def _year_hint(value: object) -> dict[str, object] | None:
-    """A year typed in a cell formatted as a date shows as 1905-07-11: Excel's day number 2019."""
-    if not isinstance(value, dt.date) or not YEARS[0] <= excel_serial(value) <= YEARS[1]:
-        return None
-    return {"hint": Hint.YEAR_AS_DATE, "typed": str(excel_serial(value))}
-
-
 def _integers(c: Collector, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Whole numbers (NaN when unreadable), cells that are not whole numbers, non-finite cells."""
     raw = c.frame[column]

@@ -6,7 +6,6 @@ Locally a missing browser skips these tests with the reason; under CI=true it fa
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import require_program
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,12 +32,8 @@ CHROMIUM_ARGS = [
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 
 
-def _require_browser() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing in CI: `make test` installs Debian's package `chromium` as root")
-    pytest.skip("Chromium is missing: install Debian's package `chromium` (make test does it as root)")
+def _require_browser() -> str:
+    return require_program("chromium", "chromium")
 
 
 def _free_port() -> int:
@@ -108,11 +104,11 @@ def server(data_dir: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright, never a downloaded browser."""
-    _require_browser()
+    chromium = _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

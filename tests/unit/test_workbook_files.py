@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from data_access import sheet_scan, workbook
 from data_access.problems import Code, WorkbookError
 from data_access.settings import Settings, get_settings
 from data_access.workbook import RawWorkbook, parse_sheets, read_workbook
+from tests.tools import require_program
 
 SETTINGS = get_settings({"ENCUENTRO_PARSE_MEMORY_MB": "1024", "ENCUENTRO_PARSE_TIMEOUT_S": "30"})
 SMALL = dataclasses.replace(SETTINGS, max_rows=3, max_upload_mb=1)
@@ -243,9 +243,7 @@ def test_formula_spanning_chunks_is_found(monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.fixture(scope="module")
 def libreoffice_copies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The sample workbook saved by LibreOffice as .ods and .xls (one conversion per format)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed; `make system-deps` installs it")
+    soffice = require_program("soffice", "libreoffice-calc-nogui")
     folder = tmp_path_factory.mktemp("libreoffice")
     source = folder / "sample.xlsx"
     source.write_bytes(

@@ -1,0 +1,20 @@
+"""External programs some tests need (Chromium, LibreOffice): a skip with the reason locally,
+a failure under CI=true, where `make test` must have installed them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def require_program(name: str, package: str) -> str:
+    """The program's path; skips (locally) or fails (CI) when Debian's PACKAGE is not installed."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} is missing: install Debian's package `{package}` (`make test` does it as root)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
