@@ -122,9 +122,10 @@ def publish_countries(
 ) -> tuple[PublishOutcome, ...]:
     """A file holding several countries (an export, say): a new version for each, one transaction."""
     with session_scope(engine) as session:
+        countries = frame["country_iso3"].unique()
+        parts = [(countries[0], frame)] if len(countries) == 1 else frame.groupby("country_iso3", sort=True)
         outcomes = tuple(
-            _publish_country(session, part, str(iso3), file_name, data, actor)
-            for iso3, part in frame.groupby("country_iso3", sort=True)
+            _publish_country(session, part, str(iso3), file_name, data, actor) for iso3, part in parts
         )
         if not all(o.unchanged for o in outcomes):
             bump_data_version(session=session)

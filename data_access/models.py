@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index, LargeBinary, UniqueConstraint
+from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 
@@ -61,8 +61,7 @@ class Submission(SQLModel, table=True):
 
 class Observation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    # no index of its own: the unique constraint below starts with submission_id
-    submission_id: int = Field(foreign_key="submission.id")
+    submission_id: int = Field(foreign_key="submission.id", index=True)
     country_iso3: str = Field(foreign_key="country.iso3")
     indicator_code: str = Field(foreign_key="indicator.code")
     year: int
@@ -78,8 +77,11 @@ class Observation(SQLModel, table=True):
     note: str | None = None
 
     __table_args__ = (
-        UniqueConstraint("submission_id", "indicator_code", "year", "grade", "subject", "group"),
-        Index("ix_observation_query", "indicator_code", "grade", "subject", "year"),
+        # One index serves both jobs: uniqueness per submission, and the dashboards' lookups by
+        # indicator, year, grade and subject (equality on its leading columns, in any order).
+        UniqueConstraint(
+            "indicator_code", "year", "grade", "subject", "group", "submission_id", name="uq_observation_key"
+        ),
     )
 
 
