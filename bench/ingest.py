@@ -27,6 +27,7 @@ from sqlmodel import Session  # noqa: E402
 
 from bench.generate import write_results_workbook  # noqa: E402
 from bench.results import record  # noqa: E402
+from data_access.actors import CLI_ACTOR  # noqa: E402
 from data_access.catalogues import seed_reference  # noqa: E402
 from data_access.imports import import_file  # noqa: E402
 from data_access.models import Observation, Submission  # noqa: E402
@@ -111,7 +112,7 @@ def main() -> None:
                 settings=settings,
                 data=data,
                 file_name=path.name,
-                actor="bench",
+                actor=CLI_ACTOR,
             )
             assert result.published and result.outcome.row_count == args.rows, result.report.problems[:3]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from data_access import exports, queries
+from data_access.actors import CLI_ACTOR, SAMPLE_ACTOR, Actor
 from data_access.catalogues import list_indicators, resolve_country, seed_reference
 from data_access.i18n import normalize_lang, t
 from data_access.imports import ImportResult, import_file
@@ -69,13 +70,13 @@ class Tasks:
             if conn.execute(select(func.count()).select_from(Submission)).scalar_one():
                 print(t("cli.seed_skipped", self.lang))
                 return 0
-        results = self.import_files(sample_files(), actor="sample")
+        results = self.import_files(sample_files(), actor=SAMPLE_ACTOR)
         for result in results:
             print(result_to_text(result, self.lang))
         return 0 if all(r.published for r in results) else 2
 
     def import_files(
-        self, paths: list[Path], *, country: str | None = None, actor: str = "cli"
+        self, paths: list[Path], *, country: str | None = None, actor: Actor = CLI_ACTOR
     ) -> list[ImportResult]:
         """Import each file on its own: one file's errors do not stop the others."""
         self._prepare_store()

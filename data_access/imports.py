@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data_access import meeting
+from data_access.actors import Actor
 from data_access.catalogues import list_indicators
 from data_access.columns import ACTIONS, MEMBERS
 from data_access.i18n import fold
@@ -61,7 +62,7 @@ def import_file(
     settings: Settings,
     data: bytes,
     file_name: str,
-    actor: str,
+    actor: Actor,
     country: str | None = None,
     accept_warnings: bool = True,
 ) -> ImportResult:
@@ -87,7 +88,7 @@ def _import_results(
     raw: RawWorkbook,
     data: bytes,
     file_name: str,
-    actor: str,
+    actor: Actor,
     country: str | None,
     accept_warnings: bool,
 ) -> ImportResult:
@@ -113,7 +114,7 @@ def _import_meeting(
     raw: RawWorkbook,
     data: bytes,
     file_name: str,
-    actor: str,
+    actor: Actor,
     accept_warnings: bool,
 ) -> ImportResult:
     with session_scope(engine) as session:

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 from sqlmodel import Session
 
+from data_access.actors import Actor
 from data_access.models import AuditEvent, Observation, Submission
 from data_access.store import bump_data_version, session_scope
 
@@ -107,7 +108,7 @@ def record_audit(
 
 
 def publish_results(
-    *, engine: Engine, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: str
+    *, engine: Engine, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: Actor
 ) -> PublishOutcome:
     """Make FRAME the new active version of COUNTRY_ISO3's results, keeping DATA as the original."""
     with session_scope(engine) as session:
@@ -118,7 +119,7 @@ def publish_results(
 
 
 def publish_countries(
-    *, engine: Engine, frame: pd.DataFrame, file_name: str, data: bytes, actor: str
+    *, engine: Engine, frame: pd.DataFrame, file_name: str, data: bytes, actor: Actor
 ) -> tuple[PublishOutcome, ...]:
     """A file holding several countries (an export, say): a new version for each, one transaction."""
     with session_scope(engine) as session:
@@ -133,7 +134,7 @@ def publish_countries(
 
 
 def _publish_country(
-    session: Session, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: str
+    session: Session, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: Actor
 ) -> PublishOutcome:
     digest = sha256_of(data)
     active = get_active_submission(session=session, country_iso3=country_iso3)
@@ -149,7 +150,7 @@ def _publish_country(
         version=(last or 0) + 1,
         file_name=file_name,
         sha256=digest,
-        uploader=actor,
+        uploader=actor.username,
         row_count=len(frame),
         status="active",
         original=data,
@@ -159,7 +160,7 @@ def _publish_country(
     count = insert_observations(session=session, submission_id=submission.id, frame=frame)
     record_audit(
         session=session,
-        actor=actor,
+        actor=actor.username,
         action="publish",
         entity="submission",
         entity_id=str(submission.id),

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
+from data_access.actors import Actor, require_organizer
 from data_access.i18n import fold
 from data_access.ingest import record_audit, sha256_of
 from data_access.models import ActionUpdate, JointAction, Member, Membership, UploadedFile, WorkingGroup
@@ -49,9 +50,11 @@ def _apply(obj: SQLModel, values: dict[str, object]) -> bool:
     return changed
 
 
-def _keep_original(session: Session, kind: str, file_name: str, data: bytes, actor: str) -> None:
+def _keep_original(session: Session, kind: str, file_name: str, data: bytes, actor: Actor) -> None:
     session.add(
-        UploadedFile(kind=kind, file_name=file_name, sha256=sha256_of(data), uploader=actor, original=data)
+        UploadedFile(
+            kind=kind, file_name=file_name, sha256=sha256_of(data), uploader=actor.username, original=data
+        )
     )
 
 
@@ -110,9 +113,10 @@ def _upsert_members(session: Session, members: list[dict[str, object]]) -> tuple
 
 
 def publish_roster(
-    *, engine: Engine, groups: pd.DataFrame, members: pd.DataFrame, actor: str, file_name: str, data: bytes
+    *, engine: Engine, groups: pd.DataFrame, members: pd.DataFrame, actor: Actor, file_name: str, data: bytes
 ) -> MeetingOutcome:
     """Add or update working groups, people and memberships in one transaction."""
+    require_organizer(actor)
     with session_scope(engine) as session:
         g_created, g_updated = _upsert_groups(session, _records(groups))
         m_created, m_updated = _upsert_members(session, _records(members))
@@ -120,7 +124,7 @@ def publish_roster(
         created, updated = g_created + m_created, g_updated + m_updated
         record_audit(
             session=session,
-            actor=actor,
+            actor=actor.username,
             action="import-roster",
             entity="roster",
             entity_id=file_name,
@@ -160,9 +164,10 @@ def _action_values(row: dict[str, object], groups: dict[str, int]) -> dict[str, 
 
 
 def publish_actions(
-    *, engine: Engine, actions: pd.DataFrame, actor: str, file_name: str, data: bytes
+    *, engine: Engine, actions: pd.DataFrame, actor: Actor, file_name: str, data: bytes
 ) -> MeetingOutcome:
     """Add or update joint actions by code; status or completion changes enter the history."""
+    require_organizer(actor)
     with session_scope(engine) as session:
         groups = {g.code: g.id for g in session.execute(select(WorkingGroup)).scalars()}
         existing = {a.code: a for a in session.execute(select(JointAction)).scalars()}
@@ -182,7 +187,7 @@ def publish_actions(
                 session.add(
                     ActionUpdate(
                         action_id=action.id,
-                        author=actor,
+                        author=actor.username,
                         status=action.status,
                         completion=action.completion,
                         note=file_name,
@@ -191,7 +196,7 @@ def publish_actions(
         _keep_original(session, "actions", file_name, data, actor)
         record_audit(
             session=session,
-            actor=actor,
+            actor=actor.username,
             action="import-actions",
             entity="actions",
             entity_id=file_name,

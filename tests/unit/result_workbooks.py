@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
+from data_access.actors import SAMPLE_ACTOR
 from data_access.catalogues import seed_reference
 from data_access.cli_tasks import sample_files
 from data_access.imports import import_file
@@ -94,7 +95,11 @@ def seed_sample_store(settings: Settings) -> Path:
             seed_reference(session=session)
         for path in sample_files():
             result = import_file(
-                engine=engine, settings=settings, data=path.read_bytes(), file_name=path.name, actor="sample"
+                engine=engine,
+                settings=settings,
+                data=path.read_bytes(),
+                file_name=path.name,
+                actor=SAMPLE_ACTOR,
             )
             assert result.published, (path.name, [p.message("en") for p in result.report.errors])
         with engine.connect() as conn:

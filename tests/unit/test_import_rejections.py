@@ -28,6 +28,7 @@ from result_workbooks import (
 from sqlalchemy import Engine
 
 from data_access import queries, workbook
+from data_access.actors import CLI_ACTOR
 from data_access.imports import import_file
 from data_access.problems import Code
 from data_access.settings import Settings, get_settings
@@ -252,7 +253,7 @@ def test_bad_input_is_refused_with_its_code_and_place_and_changes_nothing(
         settings=module_settings,
         data=data,
         file_name="resultados.xlsx",
-        actor="t",
+        actor=CLI_ACTOR,
         country=case.country,
     )
 
@@ -280,7 +281,11 @@ ACTIVE_TEXT = [
 def test_html_and_script_text_is_stored_as_plain_text(store: Engine, module_settings: Settings) -> None:
     rows = [row(year=year, note=text) for year, text in zip((2013, 2016, 2019), ACTIVE_TEXT, strict=True)]
     result = import_file(
-        engine=store, settings=module_settings, data=results_xlsx(*rows), file_name="per.xlsx", actor="t"
+        engine=store,
+        settings=module_settings,
+        data=results_xlsx(*rows),
+        file_name="per.xlsx",
+        actor=CLI_ACTOR,
     )
     assert result.published, [p.message("en") for p in result.report.problems]
     assert result.report.problems == ()
@@ -296,13 +301,17 @@ def test_a_clean_workbook_publishes_once_and_the_same_bytes_change_nothing(
     data = results_xlsx(row())
     version = get_data_version(store)
 
-    first = import_file(engine=store, settings=module_settings, data=data, file_name="per.xlsx", actor="t")
+    first = import_file(
+        engine=store, settings=module_settings, data=data, file_name="per.xlsx", actor=CLI_ACTOR
+    )
     assert first.published and not first.outcome.unchanged
     assert (first.outcome.country_iso3, first.outcome.version, first.outcome.row_count) == ("PER", 2, 1)
     assert get_data_version(store) == version + 1
     after = content_hash(store)
 
-    again = import_file(engine=store, settings=module_settings, data=data, file_name="per.xlsx", actor="t")
+    again = import_file(
+        engine=store, settings=module_settings, data=data, file_name="per.xlsx", actor=CLI_ACTOR
+    )
     assert again.published and again.outcome.unchanged and again.outcome.version == 2
     assert content_hash(store) == after and get_data_version(store) == version + 1
     stored = queries.list_observations(store).query("country_iso3 == 'PER'")

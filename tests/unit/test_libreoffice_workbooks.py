@@ -18,6 +18,7 @@ import pytest
 from result_workbooks import results_xlsx, row
 
 from data_access import queries
+from data_access.actors import CLI_ACTOR
 from data_access.catalogues import seed_reference
 from data_access.imports import import_file
 from data_access.settings import Settings
@@ -75,7 +76,9 @@ def import_into_fresh_store(data: bytes, file_name: str, folder: Path, settings:
         migrate(engine)
         with session_scope(engine) as session:
             seed_reference(session=session)
-        result = import_file(engine=engine, settings=settings, data=data, file_name=file_name, actor="t")
+        result = import_file(
+            engine=engine, settings=settings, data=data, file_name=file_name, actor=CLI_ACTOR
+        )
         assert result.published, [p.message("en") for p in result.report.problems[:5]]
         assert not result.report.warnings, [p.message("en") for p in result.report.warnings]
         frame = queries.list_observations(engine).drop(columns=["version", "published_at"])

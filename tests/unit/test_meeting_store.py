@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import func, select
 
+from data_access.actors import CLI_ACTOR
 from data_access.imports import import_file
 from data_access.models import ActionUpdate, JointAction, Member, Membership, UploadedFile, WorkingGroup
 from data_access.store import content_hash, get_data_version, session_scope
@@ -20,7 +21,7 @@ def _import(engine, settings, path: Path, data: bytes | None = None):
         settings=settings,
         data=data or path.read_bytes(),
         file_name=path.name,
-        actor="organizer",
+        actor=CLI_ACTOR,
     )
 
 

@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
+from data_access.actors import CLI_ACTOR
 from data_access.ingest import publish_results
 from data_access.models import AuditEvent, Observation, Submission
 from data_access.store import (
@@ -62,7 +63,7 @@ def test_store_made_by_an_older_release_opens_in_this_one(tmp_path):
             )
         )
     publish_results(
-        engine=engine, frame=_frame(), country_iso3="PER", file_name="PER.xlsx", data=b"x", actor="t"
+        engine=engine, frame=_frame(), country_iso3="PER", file_name="PER.xlsx", data=b"x", actor=CLI_ACTOR
     )
     before = content_hash(engine)
     migrate(engine)
@@ -96,7 +97,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(engine):
 
 def test_publish_makes_versions_and_supersedes(engine):
     first = publish_results(
-        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"a", actor="t"
+        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"a", actor=CLI_ACTOR
     )
     second = publish_results(
         engine=engine,
@@ -104,7 +105,7 @@ def test_publish_makes_versions_and_supersedes(engine):
         country_iso3="PER",
         file_name="b.xlsx",
         data=b"b",
-        actor="t",
+        actor=CLI_ACTOR,
     )
     assert (first.version, second.version) == (1, 2)
     with session_scope(engine) as session:
@@ -121,11 +122,11 @@ def test_publish_makes_versions_and_supersedes(engine):
 
 def test_identical_bytes_are_recognised(engine):
     publish_results(
-        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"same", actor="t"
+        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"same", actor=CLI_ACTOR
     )
     before = content_hash(engine)
     again = publish_results(
-        engine=engine, frame=_frame(), country_iso3="PER", file_name="a2.xlsx", data=b"same", actor="t"
+        engine=engine, frame=_frame(), country_iso3="PER", file_name="a2.xlsx", data=b"same", actor=CLI_ACTOR
     )
     assert again.unchanged and again.version == 1
     assert content_hash(engine) == before
@@ -134,7 +135,7 @@ def test_identical_bytes_are_recognised(engine):
 def test_values_are_stored_as_plain_sqlite_types(engine):
     """numpy scalars would be stored as BLOBs and poison later reads (NOTES.md)."""
     publish_results(
-        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"a", actor="t"
+        engine=engine, frame=_frame(), country_iso3="PER", file_name="a.xlsx", data=b"a", actor=CLI_ACTOR
     )
     with engine.connect() as conn:
         row = conn.execute(
@@ -153,6 +154,6 @@ def test_failed_publish_changes_nothing(engine):
     bad["year"] = 2019  # duplicate key inside one submission
     with pytest.raises(Exception, match="UNIQUE"):
         publish_results(
-            engine=engine, frame=bad, country_iso3="PER", file_name="a.xlsx", data=b"a", actor="t"
+            engine=engine, frame=bad, country_iso3="PER", file_name="a.xlsx", data=b"a", actor=CLI_ACTOR
         )
     assert content_hash(engine) == before and get_data_version(engine) == version
