@@ -2,13 +2,19 @@
 
 import streamlit as st
 
-from components.overview import render_activity, render_headlines, render_status_metrics, render_submissions
+from components.live import render_live_refresh
+from components.overview import (
+    render_activity,
+    render_headlines,
+    render_meeting_header,
+    render_status_metrics,
+    render_submissions,
+)
 from components.setup import setup_page
 from data_access.i18n import t
 
 ctx = setup_page("overview")
-st.title(t("overview.title", ctx.lang))
-st.caption(t("overview.intro", ctx.lang))
+render_meeting_header(ctx.lang)
 published = render_status_metrics(ctx.lang)
 render_headlines(ctx.lang)
 table, activity = st.columns([2, 1], gap="large")
@@ -17,3 +23,4 @@ with table:
 with activity:
     render_activity(ctx.lang)
 st.caption(t("overview.source_note", ctx.lang))
+render_live_refresh(ctx.version)

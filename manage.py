@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from data_access import cli_tasks
+from data_access.actors import COORDINATOR, ORGANIZER
 from data_access.settings import LANGUAGES
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
@@ -36,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--template-lang", dest="template_lang", choices=LANGUAGES, default=None)
     exp = sub.add_parser("export", help="write every published figure to OUT.xlsx or OUT.csv")
     exp.add_argument("out", type=Path)
+    usr = sub.add_parser("create-user", help="create an organizer or a country coordinator account")
+    usr.add_argument("name")
+    usr.add_argument("--role", required=True, choices=(ORGANIZER, COORDINATOR))
+    usr.add_argument("--country", help="ISO3 code of a coordinator's country")
+    usr.add_argument(
+        "--password-file", type=Path, help="read the password from this file's first line (else asked twice)"
+    )
     return parser
 
 
@@ -73,6 +81,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return tasks.template(args.out, country=args.country, lang=args.template_lang or tasks.lang)
     if args.command == "export":
         return tasks.export(args.out)
+    if args.command == "create-user":
+        password = cli_tasks.read_password(args.password_file, tasks.lang)
+        return tasks.create_user(args.name, role=args.role, country=args.country, password=password)
     raise AssertionError(args.command)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from data_access import queries
 from data_access.catalogues import seed_reference
+from data_access.meeting_settings import MeetingInfo, get_meeting_settings
 from data_access.settings import Settings, get_settings
 from data_access.store import engine_for, get_data_version, migrate, session_scope
 
@@ -59,3 +60,9 @@ def load_observation_count(version: int) -> int:
 def load_recent_activity(version: int, limit: int = 8) -> list[dict[str, object]]:
     """The latest writes; VERSION only keys the cache."""
     return queries.list_recent_activity(get_engine(), limit)
+
+
+@st.cache_data(show_spinner=False)
+def load_meeting_info(version: int) -> MeetingInfo:
+    """The meeting's name, city, dates and public address; VERSION only keys the cache."""
+    return get_meeting_settings(get_engine())

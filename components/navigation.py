@@ -21,7 +21,14 @@ class Page:
         return role in self.roles
 
 
-PAGES: tuple[Page, ...] = (Page("overview", "app.py", ":material/dashboard:"),)
+STAFF = ("coordinator", "organizer")
+ORGANIZERS = ("organizer",)
+
+PAGES: tuple[Page, ...] = (
+    Page("overview", "app.py", ":material/dashboard:"),
+    Page("upload", "pages/upload.py", ":material/upload_file:", STAFF),
+    Page("admin", "pages/admin.py", ":material/admin_panel_settings:", ORGANIZERS),
+)
 
 
 def get_page(key: str) -> Page:

@@ -10,13 +10,14 @@ import streamlit as st
 
 from components.data import (
     data_version,
+    load_meeting_info,
     load_observation_count,
     load_observations,
     load_published,
     load_recent_activity,
 )
 from data_access.catalogues import SUBJECTS, country_name
-from data_access.formatting import format_number, format_when
+from data_access.formatting import format_dates, format_number, format_when
 from data_access.i18n import t
 from data_access.statistics import regional_figure
 
@@ -61,7 +62,8 @@ def render_headlines(lang: str) -> None:
 
 
 def render_submissions(published: pd.DataFrame, lang: str) -> None:
-    """Which countries have published which version, and when."""
+    """Which countries have published which version, and when. st.table renders markdown in its
+    cells, so only values we generate go in here (never file names or other typed text)."""
     st.subheader(t("overview.submissions", lang))
     if published.empty:
         st.info(t("overview.no_submissions", lang))
@@ -73,7 +75,6 @@ def render_submissions(published: pd.DataFrame, lang: str) -> None:
             t("overview.col_published", lang): [format_when(w, lang) for w in published["created_at"]],
             t("overview.col_cycles", lang): [", ".join(map(str, y)) for y in published["years"]],
             t("overview.col_rows", lang): published["row_count"],
-            t("overview.col_file", lang): published["file_name"],
         }
     ).sort_values(t("overview.col_country", lang))
     st.table(table, hide_index=True, border="horizontal")
@@ -111,3 +112,13 @@ def render_activity(lang: str) -> None:
         st.info(t("overview.no_activity", lang))
     for line in lines:
         st.caption(line)
+
+
+def render_meeting_header(lang: str) -> None:
+    """The meeting's own name, city and dates once organizers set them; a generic title before."""
+    info = load_meeting_info(data_version())
+    st.title(info.name or t("overview.title", lang))
+    where_when = " · ".join(part for part in (info.city, format_dates(info.start, info.end, lang)) if part)
+    if where_when:
+        st.text(where_when)  # typed by organizers: shown as text, never as markdown
+    st.caption(t("overview.intro", lang))

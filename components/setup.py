@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import streamlit as st
 from babel import Locale
 
-from components.data import get_app_settings
+from components.auth import current_actor, render_account
+from components.data import data_version, get_app_settings
 from components.navigation import PAGES, get_page
+from data_access.actors import ANONYMOUS_ACTOR, Actor
 from data_access.i18n import normalize_lang, t
 from data_access.settings import LANGUAGES
 
@@ -23,7 +25,12 @@ LANG_KEY = "setup_lang"
 @dataclass(frozen=True)
 class PageContext:
     lang: str
-    role: str = "anonymous"
+    actor: Actor = ANONYMOUS_ACTOR
+    version: int = 0  # the data version when this run began
+
+    @property
+    def role(self) -> str:
+        return self.actor.role
 
 
 def language_name(code: str) -> str:
@@ -74,9 +81,14 @@ def setup_page(page_key: str) -> PageContext:
         page_icon=page.icon,
         layout="wide",
     )
-    ctx = PageContext(lang=lang)
+    ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
     with st.sidebar:
         render_menu(ctx)
         st.divider()
+        render_account(ctx.actor, lang)
         render_language_switch(lang)
+    if not page.visible_to(ctx.role):
+        key = "auth.page_needs_login" if ctx.role == "anonymous" else "auth.page_not_for_role"
+        st.warning(t(key, lang))
+        st.stop()
     return ctx

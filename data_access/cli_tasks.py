@@ -1,18 +1,21 @@
-"""What the command line does, as plain functions: init, seed, import, template, export.
+"""What the command line does, as plain functions: init, seed, import, template, export, create-user.
 
 Layer: data_access (manage.py only parses arguments and prints).
 """
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
 from data_access import exports, queries
+from data_access.accounts import BOOTSTRAP_FILE, bootstrap_organizer, create_user
 from data_access.actors import CLI_ACTOR, SAMPLE_ACTOR, Actor
 from data_access.catalogues import list_indicators, resolve_country, seed_reference
+from data_access.errors import EncuentroError
 from data_access.i18n import normalize_lang, t
 from data_access.imports import ImportResult, import_file
 from data_access.models import Submission
@@ -55,6 +58,10 @@ class Tasks:
         """Create or upgrade the schema and add missing reference rows."""
         self._prepare_store()
         print(t("cli.initialised", self.lang, url=_safe_url(self.settings.database_url)))
+        created = bootstrap_organizer(self.engine, self.settings.data_dir)
+        if created:
+            path = self.settings.data_dir / BOOTSTRAP_FILE
+            print(t("cli.first_organizer", self.lang, name=created[0], password=created[1], path=path))
         return 0
 
     def _prepare_store(self) -> None:
@@ -126,6 +133,43 @@ class Tasks:
             raise CommandError(t("cli.export_suffix", self.lang), exit_code=2)
         print(t("cli.exported", self.lang, rows=len(frame), path=out))
         return 0
+
+    def create_user(self, name: str, *, role: str, country: str | None, password: str) -> int:
+        """Create an account as the command line's operator; rejected input is exit 2."""
+        iso3 = None
+        if country:
+            iso3 = resolve_country(country)
+            if iso3 is None:
+                raise CommandError(t("cli.unknown_country", self.lang, value=country), exit_code=2)
+        self._prepare_store()
+        try:
+            create_user(
+                engine=self.engine,
+                actor=CLI_ACTOR,
+                username=name,
+                password=password,
+                role=role,
+                country_iso3=iso3,
+            )
+        except EncuentroError as err:
+            raise CommandError(err.message(self.lang), exit_code=2) from None
+        where = f", {iso3}" if iso3 else ""
+        role_name = t(f"auth.role_{role}", self.lang)
+        print(t("cli.user_created", self.lang, name=name, role=role_name, country=where))
+        return 0
+
+
+def read_password(path: Path | None, lang: str) -> str:
+    """The first line of PATH, or typed twice without echo when no file is given."""
+    if path is not None:
+        if not path.is_file():
+            raise CommandError(t("cli.no_file", lang, path=path), exit_code=2)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    first = getpass.getpass(t("cli.password_prompt", lang))
+    if getpass.getpass(t("cli.password_again", lang)) != first:
+        raise CommandError(t("cli.password_mismatch", lang), exit_code=2)
+    return first
 
 
 def _safe_url(url: str) -> str:

@@ -5,9 +5,9 @@ Layer: data_access, so pages, exports and reports format alike.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_interval
 from babel.numbers import format_decimal
 
 BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "en": "en"}
@@ -26,3 +26,11 @@ def format_when(moment: datetime | None, lang: str) -> str:
     if moment is None:
         return "–"
     return format_datetime(moment, "short", locale=BABEL_LOCALES.get(lang, "es"))
+
+
+def format_dates(start: date | None, end: date | None, lang: str) -> str:
+    """A meeting's dates as CLDR writes an interval ("26–27 nov 2026"); empty when unknown."""
+    locale = BABEL_LOCALES.get(lang, "es")
+    if start and end:
+        return format_interval(start, end, "yMMMd", locale=locale)
+    return format_date(start or end, "medium", locale=locale) if (start or end) else ""

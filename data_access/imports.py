@@ -1,7 +1,8 @@
 """One entry point for every file people bring: results, roster and actions workbooks, SQLite.
 
 Layer: data_access. Reads safely, validates in one pass, and publishes only a file without
-errors; a rejected file changes nothing in the store. Used by the command line and the app.
+errors; a rejected file changes nothing in the store. check_file stops before publishing (the
+upload page's report and preview); import_file runs the same path again, then publishes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from data_access import meeting
-from data_access.actors import Actor
+from data_access.actors import Actor, require_publish
 from data_access.catalogues import list_indicators
 from data_access.columns import ACTIONS, MEMBERS
 from data_access.i18n import fold
@@ -46,6 +48,30 @@ class ImportResult:
         return self.outcomes[0] if self.outcomes else None
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file read and validated, nothing written: what the upload page reports and previews."""
+
+    file_name: str
+    kind: str  # results, roster, actions
+    report: Report
+    results: pd.DataFrame | None = None  # validated rows ready to publish (results files)
+    groups: pd.DataFrame | None = None  # roster files
+    members: pd.DataFrame | None = None  # roster files
+    actions: pd.DataFrame | None = None  # actions files
+
+    def publishable(self, *, accept_warnings: bool = True) -> bool:
+        """No errors (and, unless accepted, no warnings): what import_file would publish."""
+        return self.report.ok and (accept_warnings or not self.report.warnings)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The countries of a results file's valid rows, sorted."""
+        if self.results is None or self.results.empty:
+            return ()
+        return tuple(sorted(self.results["country_iso3"].unique()))
+
+
 def detect_kind(raw: RawWorkbook) -> str:
     """A workbook with a members sheet is a roster, one with an actions sheet lists actions."""
     names = {fold(s.name) for s in raw.sheets}
@@ -54,6 +80,14 @@ def detect_kind(raw: RawWorkbook) -> str:
     if names & ACTIONS.sheet_names():
         return "actions"
     return "results"
+
+
+def check_file(
+    *, engine: Engine, settings: Settings, data: bytes, file_name: str, country: str | None = None
+) -> CheckedFile:
+    """Read and validate one file without writing anything; the kind is taken from its sheets."""
+    with paused_gc():
+        return _check(engine, settings, data, file_name, country)
 
 
 def import_file(
@@ -67,74 +101,71 @@ def import_file(
     accept_warnings: bool = True,
 ) -> ImportResult:
     """Read, validate and (when clean) publish one file; the kind is taken from its sheets."""
+    if country is not None:  # refused before the file is even read
+        require_publish(actor, country)
+    with paused_gc():
+        checked = _check(engine, settings, data, file_name, country)
+        if not checked.publishable(accept_warnings=accept_warnings):
+            return ImportResult(file_name, checked.kind, checked.report)
+        outcomes = _publish(engine, checked, data, actor, country)
+    return ImportResult(file_name, checked.kind, checked.report, outcomes)
+
+
+def _check(
+    engine: Engine, settings: Settings, data: bytes, file_name: str, country: str | None
+) -> CheckedFile:
     try:
         raw = read_sqlite(data, settings=settings) if data.startswith(SQLITE_MAGIC) else None
         raw = raw or read_workbook(data, settings=settings)
     except WorkbookError as err:
-        return ImportResult(file_name, "results", Report.from_error(err))
+        return CheckedFile(file_name, "results", Report.from_error(err))
     kind = detect_kind(raw)
-    with paused_gc():
-        if kind == "results":
-            return _import_results(engine, raw, data, file_name, actor, country, accept_warnings)
-        return _import_meeting(engine, kind, raw, data, file_name, actor, accept_warnings)
-
-
-def _blocked(report: Report, accept_warnings: bool) -> bool:
-    return not report.ok or (bool(report.warnings) and not accept_warnings)
-
-
-def _import_results(
-    engine: Engine,
-    raw: RawWorkbook,
-    data: bytes,
-    file_name: str,
-    actor: Actor,
-    country: str | None,
-    accept_warnings: bool,
-) -> ImportResult:
     with session_scope(engine) as session:
         indicators = list_indicators(session=session)
-    frame, report = validate_results(raw, indicators=indicators, expected_country=country)
-    if _blocked(report, accept_warnings) or frame.empty:
-        if report.ok and frame.empty:
-            report = Report([*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)])
-        return ImportResult(file_name, "results", report)
-    if country is None:  # no country asked for (an organizer's import): each country in the file
-        outcomes = publish_countries(engine=engine, frame=frame, file_name=file_name, data=data, actor=actor)
-        return ImportResult(file_name, "results", report, outcomes)
-    outcome = publish_results(
-        engine=engine, frame=frame, country_iso3=country, file_name=file_name, data=data, actor=actor
-    )
-    return ImportResult(file_name, "results", report, (outcome,))
-
-
-def _import_meeting(
-    engine: Engine,
-    kind: str,
-    raw: RawWorkbook,
-    data: bytes,
-    file_name: str,
-    actor: Actor,
-    accept_warnings: bool,
-) -> ImportResult:
-    with session_scope(engine) as session:
         groups = meeting.list_group_codes(session=session)
-        indicators = list_indicators(session=session)
     if kind == "roster":
         group_frame, members, report = read_roster(raw, known_groups=groups)
-        if _blocked(report, accept_warnings):
-            return ImportResult(file_name, kind, report)
-        outcome = meeting.publish_roster(
-            engine=engine, groups=group_frame, members=members, actor=actor, file_name=file_name, data=data
+        return CheckedFile(file_name, kind, report, groups=group_frame, members=members)
+    if kind == "actions":
+        actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
+        return CheckedFile(file_name, kind, report, actions=actions)
+    frame, report = validate_results(raw, indicators=indicators, expected_country=country)
+    if report.ok and frame.empty:
+        report = Report([*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)])
+    return CheckedFile(file_name, kind, report, results=frame)
+
+
+def _publish(
+    engine: Engine, checked: CheckedFile, data: bytes, actor: Actor, country: str | None
+) -> tuple[PublishOutcome | meeting.MeetingOutcome, ...]:
+    name = checked.file_name
+    if checked.kind == "roster":
+        return (
+            meeting.publish_roster(
+                engine=engine,
+                groups=checked.groups,
+                members=checked.members,
+                actor=actor,
+                file_name=name,
+                data=data,
+            ),
         )
-        return ImportResult(file_name, kind, report, (outcome,))
-    actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
-    if _blocked(report, accept_warnings):
-        return ImportResult(file_name, kind, report)
-    outcome = meeting.publish_actions(
-        engine=engine, actions=actions, actor=actor, file_name=file_name, data=data
+    if checked.kind == "actions":
+        return (
+            meeting.publish_actions(
+                engine=engine, actions=checked.actions, actor=actor, file_name=name, data=data
+            ),
+        )
+    frame = checked.results
+    if country is None:  # no country asked for (an organizer's import): each country in the file
+        for iso3 in checked.countries:
+            require_publish(actor, iso3)
+        return publish_countries(engine=engine, frame=frame, file_name=name, data=data, actor=actor)
+    return (
+        publish_results(
+            engine=engine, frame=frame, country_iso3=country, file_name=name, data=data, actor=actor
+        ),
     )
-    return ImportResult(file_name, kind, report, (outcome,))
 
 
 def read_sqlite(data: bytes, *, settings: Settings) -> RawWorkbook:

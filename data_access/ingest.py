@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 from sqlmodel import Session
 
-from data_access.actors import Actor
+from data_access.actors import Actor, require_publish
 from data_access.models import AuditEvent, Observation, Submission
 from data_access.store import bump_data_version, session_scope
 
@@ -136,6 +136,7 @@ def publish_countries(
 def _publish_country(
     session: Session, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: Actor
 ) -> PublishOutcome:
+    require_publish(actor, country_iso3)  # below every UI: no caller can forget it
     digest = sha256_of(data)
     active = get_active_submission(session=session, country_iso3=country_iso3)
     if active is not None and active.sha256 == digest:

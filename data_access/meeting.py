@@ -1,7 +1,8 @@
-"""Storing working groups, rosters and joint actions from validated frames.
+"""Storing working groups, rosters and joint actions from validated frames, and follow-ups on actions.
 
 Layer: data_access. An import adds and updates by stable keys (group code, person name and
-country, action code) and never deletes; a changed action status leaves a history entry.
+country, action code) and never deletes; a changed action status leaves a history entry, as does
+every follow-up posted by an organizer or a country the action names (lead or peer reviewer).
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
-from data_access.actors import Actor, require_organizer
+from data_access.actors import COORDINATOR, Actor, require_organizer
+from data_access.columns import ACTION_STATUSES, COMPLETIONS
+from data_access.errors import EncuentroError, NotAllowed, NotFound
 from data_access.i18n import fold
 from data_access.ingest import record_audit, sha256_of
 from data_access.models import ActionUpdate, JointAction, Member, Membership, UploadedFile, WorkingGroup
 from data_access.store import bump_data_version, session_scope
+
+MAX_NOTE = 4000  # as long as an action's description may be
 
 
 @dataclass(frozen=True)
@@ -163,36 +168,47 @@ def _action_values(row: dict[str, object], groups: dict[str, int]) -> dict[str, 
     return values
 
 
+def _upsert_actions(
+    session: Session, actions: list[dict[str, object]], author: str, note: str
+) -> tuple[int, int]:
+    groups = {g.code: g.id for g in session.execute(select(WorkingGroup)).scalars()}
+    existing = {a.code: a for a in session.execute(select(JointAction)).scalars()}
+    created = updated = 0
+    for row in actions:
+        values = _action_values(row, groups)
+        action = existing.get(str(row["code"]))
+        before = None if action is None else (action.status, action.completion)
+        if action is None:
+            action = JointAction(code=str(row["code"]), **values)
+            session.add(action)
+            session.flush()
+            created += 1
+        elif _apply(action, values):
+            updated += 1
+        if before != (action.status, action.completion):
+            _add_history(session, action, author, note)
+    return created, updated
+
+
+def _add_history(session: Session, action: JointAction, author: str, note: str) -> None:
+    session.add(
+        ActionUpdate(
+            action_id=action.id,
+            author=author,
+            status=action.status,
+            completion=action.completion,
+            note=note,
+        )
+    )
+
+
 def publish_actions(
     *, engine: Engine, actions: pd.DataFrame, actor: Actor, file_name: str, data: bytes
 ) -> MeetingOutcome:
     """Add or update joint actions by code; status or completion changes enter the history."""
     require_organizer(actor)
     with session_scope(engine) as session:
-        groups = {g.code: g.id for g in session.execute(select(WorkingGroup)).scalars()}
-        existing = {a.code: a for a in session.execute(select(JointAction)).scalars()}
-        created = updated = 0
-        for row in _records(actions):
-            values = _action_values(row, groups)
-            action = existing.get(str(row["code"]))
-            before = None if action is None else (action.status, action.completion)
-            if action is None:
-                action = JointAction(code=str(row["code"]), **values)
-                session.add(action)
-                session.flush()
-                created += 1
-            elif _apply(action, values):
-                updated += 1
-            if before != (action.status, action.completion):
-                session.add(
-                    ActionUpdate(
-                        action_id=action.id,
-                        author=actor.username,
-                        status=action.status,
-                        completion=action.completion,
-                        note=file_name,
-                    )
-                )
+        created, updated = _upsert_actions(session, _records(actions), actor.username, file_name)
         _keep_original(session, "actions", file_name, data, actor)
         record_audit(
             session=session,
@@ -205,3 +221,59 @@ def publish_actions(
         )
         bump_data_version(session=session)
     return MeetingOutcome("actions", created, updated)
+
+
+class InvalidActionStatus(EncuentroError):
+    """A status or completion outside the vocabularies of data_access.columns."""
+
+    key = "invalid_action_status"
+
+
+class NoteTooLong(EncuentroError):
+    key = "note_too_long"
+
+
+def _check_update(status: str, completion: str, note: str) -> None:
+    if status not in ACTION_STATUSES:
+        raise InvalidActionStatus(value=status, allowed=", ".join(ACTION_STATUSES))
+    if completion not in COMPLETIONS:
+        raise InvalidActionStatus(value=completion, allowed=", ".join(COMPLETIONS))
+    if len(note) > MAX_NOTE:
+        raise NoteTooLong(maximum=MAX_NOTE)
+
+
+def can_follow_up(actor: Actor, *, lead: str | None, reviewer: str | None) -> bool:
+    """Organizers follow up on any action; a coordinator on those their country leads or reviews."""
+    if actor.is_organizer:
+        return True
+    return actor.role == COORDINATOR and bool(actor.country_iso3) and actor.country_iso3 in (lead, reviewer)
+
+
+def post_action_update(
+    *, engine: Engine, actor: Actor, action_code: str, status: str, completion: str, note: str
+) -> None:
+    """A follow-up on a joint action: organizers on any, a coordinator on their lead or peer-reviewed ones."""
+    if not actor.is_organizer and not (actor.role == COORDINATOR and actor.country_iso3):
+        raise NotAllowed()
+    note = note.strip()
+    _check_update(status, completion, note)
+    with session_scope(engine) as session:
+        action = session.execute(
+            select(JointAction).where(JointAction.code == action_code)
+        ).scalar_one_or_none()
+        if action is None:
+            raise NotFound()
+        if not can_follow_up(actor, lead=action.lead_country_iso3, reviewer=action.reviewer_country_iso3):
+            raise NotAllowed()
+        action.status, action.completion = status, completion
+        _add_history(session, action, actor.username, note)
+        record_audit(
+            session=session,
+            actor=actor.username,
+            action="update-action",
+            entity="action",
+            entity_id=action_code,
+            status=status,
+            completion=completion,
+        )
+        bump_data_version(session=session)

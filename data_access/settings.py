@@ -26,6 +26,7 @@ class Settings:
     max_unpacked_mb: int
     parse_timeout_s: int
     parse_memory_mb: int
+    refresh_s: int
 
     @property
     def uploads_dir(self) -> Path:
@@ -69,6 +70,11 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "parse_memory_mb",
         "2048",
         "Address-space cap of the workbook reader process, in MB.",
+    ),
+    "ENCUENTRO_REFRESH_S": (
+        "refresh_s",
+        "5",
+        "Seconds between checks for new data on pages that refresh by themselves.",
     ),
 }
 

@@ -46,7 +46,7 @@ def make_engine(url: str) -> Engine:
 
 def engine_for(settings: Settings) -> Engine:
     """The engine of the configured store."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # hashes and contact details
     return make_engine(settings.database_url)
 
 

@@ -70,7 +70,7 @@ def server(data_dir: Path) -> Iterator[str]:
     """The app served on a free port; yields its base URL."""
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "ENCUENTRO_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "ENCUENTRO_DATA_DIR": str(data_dir), "ENCUENTRO_REFRESH_S": "2"}
     cmd = [
         sys.executable,
         "-m",

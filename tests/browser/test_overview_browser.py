@@ -34,7 +34,9 @@ def test_overview_lists_the_countries_in_spanish(server, page):
 def test_every_visible_string_follows_the_language(server, page, lang):
     body = open_page(page, f"{server}/?lang={lang}")
     assert t("overview.title", lang) in body
-    spanish_only = [e["es"] for e in load_texts().values() if e["es"] != e[lang] and "{" not in e["es"]]
+    texts = load_texts().values()
+    # a Spanish text that is also some text in LANG ("Encuentro", the app's name) proves nothing
+    spanish_only = {e["es"] for e in texts if "{" not in e["es"]} - {e[lang] for e in texts}
     lines = {line.strip() for line in body.splitlines()}
     assert [s for s in spanish_only if s in lines] == []
 

@@ -1,0 +1,96 @@
+"""Benchmark: publish-to-visible latency. A browser keeps the overview open while a coordinator's
+new version is published through the command line; how long until the page shows it, with no
+reload? The page polls the data version every ENCUENTRO_REFRESH_S seconds, so the figure to
+compare against is that interval (ratio = latency / interval, measured in the same run).
+
+    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.results import record  # noqa: E402
+from bench.server import CHROMIUM_ARGS, READY, serve  # noqa: E402
+
+SAMPLE = ROOT / "sample_data" / "results" / "PER.xlsx"
+
+
+def changed_workbook(folder: Path, step: int) -> Path:
+    """PER's sample workbook with its first value nudged, so each publish is a new version."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.worksheets[0]
+    header_row = next(r for r in range(1, 10) if "valor" in [c.value for c in sheet[r]])
+    column = [c.value for c in sheet[header_row]].index("valor") + 1
+    cell = sheet.cell(row=header_row + 1, column=column)
+    cell.value = float(cell.value) + step / 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = folder / f"PER-{step}.xlsx"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--refresh", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {"ENCUENTRO_DATA_DIR": str(folder / "data"), "ENCUENTRO_REFRESH_S": str(args.refresh)}
+        run_env = {**os.environ, **env}
+        subprocess.run(
+            [sys.executable, "manage.py", "seed"], cwd=ROOT, env=run_env, check=True, capture_output=True
+        )
+        publish, visible = [], []
+        with serve(env) as url, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "/?lang=en")
+            page.wait_for_selector(READY)
+            rng = random.Random(42)
+            for step in range(1, args.runs + 1):
+                path = changed_workbook(folder, step)
+                time.sleep(rng.uniform(0, args.refresh))  # publishes fall anywhere between two polls
+                start = time.perf_counter()
+                cmd = [sys.executable, "manage.py", "import", str(path), "--country", "PER"]
+                subprocess.run(cmd, cwd=ROOT, env=run_env, check=True, capture_output=True)
+                done = time.perf_counter()
+                expected = f"Peru published version {step + 1}"
+                page.wait_for_function(
+                    "t => document.body.innerText.includes(t)", arg=expected, timeout=60_000
+                )
+                visible.append(time.perf_counter() - done)
+                publish.append(done - start)
+            browser.close()
+    cli, seen = statistics.median(publish), statistics.median(visible)
+    lines = [
+        f"- runs: {args.runs}; page polls every {args.refresh} s (ENCUENTRO_REFRESH_S)",
+        f"- publish through `manage.py import` (process start to exit): {cli:.2f} s (median)",
+        f"- publish finished -> new version on the open overview, no reload: {seen:.2f} s "
+        f"(median; min {min(visible):.2f}, max {max(visible):.2f})",
+        f"- **latency / poll interval = {seen / args.refresh:.2f}** (expected about 0.5: "
+        "a publish lands on average half an interval before the next poll)",
+    ]
+    print("\n".join(lines))
+    record("visibility", "bench/visibility.py: publish-to-visible latency on the overview", lines)
+
+
+if __name__ == "__main__":
+    main()

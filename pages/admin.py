@@ -1,0 +1,29 @@
+"""Administration, for organizers: accounts, the audit log, the indicator catalogue, the meeting."""
+
+import streamlit as st
+
+from components.admin_accounts import render_accounts
+from components.admin_audit import render_audit_log
+from components.admin_catalogue import render_catalogue
+from components.admin_meeting import render_meeting_settings
+from components.setup import setup_page
+from data_access.i18n import t
+
+ctx = setup_page("admin")
+st.title(t("admin.title", ctx.lang))
+accounts, audit, catalogue, meeting = st.tabs(
+    [
+        t("admin.tab_accounts", ctx.lang),
+        t("admin.tab_audit", ctx.lang),
+        t("admin.tab_catalogue", ctx.lang),
+        t("admin.tab_meeting", ctx.lang),
+    ]
+)
+with accounts:
+    render_accounts(ctx.actor, ctx.lang)
+with audit:
+    render_audit_log(ctx.lang)
+with catalogue:
+    render_catalogue(ctx.actor, ctx.lang)
+with meeting:
+    render_meeting_settings(ctx.actor, ctx.lang)

@@ -1,0 +1,121 @@
+"""The coordinator's flow in Chromium: log in, download the template, fill it with openpyxl,
+upload a workbook with errors (nothing published), then a clean one that publishes. Text that
+looks like HTML, script or a markdown link is shown as text wherever it appears; no dialog opens."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from data_access import accounts
+from data_access.actors import CLI_ACTOR
+from data_access.i18n import t
+from data_access.store import make_engine
+from data_access.versions import list_versions
+from tests.browser.conftest import wait_ready
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
+
+
+@pytest.fixture(scope="module")
+def coordinator(data_dir: Path) -> str:
+    engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
+    accounts.create_user(
+        engine=engine,
+        actor=CLI_ACTOR,
+        username="coord_chl",
+        password=PASSWORD,
+        role="coordinator",
+        country_iso3="CHL",
+    )
+    engine.dispose()
+    return "coord_chl"
+
+
+def log_in(page, server: str, username: str) -> None:
+    page.goto(server + "/")
+    page.wait_for_selector("h1")
+    wait_ready(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(t("auth.log_in", "es"), exact=True).first.click()
+    sidebar.get_by_label(t("auth.username", "es")).fill(username)
+    sidebar.get_by_label(t("auth.password", "es")).fill(PASSWORD)
+    sidebar.get_by_role("button", name=t("auth.log_in", "es")).click()
+    page.wait_for_selector(f"text={username}")
+    wait_ready(page)
+
+
+def fill_template(template: Path, target: Path, value: object, note: str) -> Path:
+    """The downloaded template with one row in it, as a coordinator would fill it."""
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = {
+        "país": "CHL",
+        "indicador": "score_mean",
+        "año": 2023,
+        "grado": 6,
+        "área": "reading",
+        "grupo": "total",
+        "valor": value,
+        "nota": note,
+        "fuente": HOSTILE[0],
+    }
+    for name, cell_value in row.items():
+        sheet.cell(row=2, column=header.index(name) + 1).value = cell_value
+    book.save(target)
+    return target
+
+
+def upload(page, path: Path) -> None:
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.wait_for_selector(f"text={t('upload.file_checked', 'es', name=path.name)}")
+    wait_ready(page)
+
+
+def assert_inert(page) -> None:
+    """Nothing a user typed became markup: no injected image, script or javascript: link."""
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.dialogs == []
+
+
+def test_coordinator_fills_the_template_and_publishes(server, page, coordinator, data_dir, tmp_path):
+    log_in(page, server, coordinator)
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.upload", "es")).click()
+    page.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
+    wait_ready(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("upload.template_button", "es")).click()
+    template = tmp_path / "plantilla.xlsx"
+    download.value.save_as(template)
+
+    bad = fill_template(template, tmp_path / f"{HOSTILE[1]}.xlsx", HOSTILE[1], HOSTILE[2])
+    upload(page, bad)
+    publish = page.get_by_role("button", name=re.compile(t("upload.publish", "es", country="Chile")))
+    assert publish.is_disabled()
+    assert t("upload.file_checked", "es", name=bad.name) in page.inner_text("body")  # as text, verbatim
+    assert_inert(page)
+    engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
+    assert list_versions(engine, "CHL")["version"].max() == 1
+
+    good = fill_template(template, tmp_path / f"{HOSTILE[2]}.xlsx", 751.5, HOSTILE[2])
+    upload(page, good)
+    page.get_by_role("button", name=t("upload.publish", "es", country="Chile")).click()
+    page.wait_for_selector(f"text={t('upload.published', 'es', version=2, country='Chile', rows=1)}")
+    assert list_versions(engine, "CHL")["version"].max() == 2
+    assert_inert(page)
+
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.overview", "es")).click()
+    page.wait_for_selector("[data-testid='stTable'] table")
+    wait_ready(page)
+    cells = page.locator("[data-testid='stTable'] tbody tr", has_text="Chile").locator("td")
+    assert cells.nth(1).inner_text().strip() == "2"
+    assert "Chile publicó la versión 2" in page.inner_text("body")
+    assert_inert(page)
+    engine.dispose()
