@@ -11,7 +11,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data_access import queries
+from data_access.accounts import BOOTSTRAP_FILE, bootstrap_organizer
 from data_access.catalogues import seed_reference
+from data_access.i18n import t
 from data_access.meeting_settings import MeetingInfo, get_meeting_settings
 from data_access.settings import Settings, get_settings
 from data_access.store import engine_for, get_data_version, migrate, session_scope
@@ -26,10 +28,23 @@ def get_app_settings() -> Settings:
 @st.cache_resource
 def get_engine() -> Engine:
     """The store, migrated to the current schema and with the reference catalogues in place."""
-    engine = engine_for(get_app_settings())
+    settings = get_app_settings()
+    engine = engine_for(settings)
     migrate(engine)
     with session_scope(engine) as session:
         seed_reference(session=session)
+    created = bootstrap_organizer(engine, settings.data_dir)
+    if created:  # started without `manage.py init`: the console is the one place to say it
+        print(
+            t(
+                "cli.first_organizer",
+                settings.default_lang,
+                name=created[0],
+                password=created[1],
+                path=settings.data_dir / BOOTSTRAP_FILE,
+            ),
+            flush=True,
+        )
     return engine
 
 

@@ -128,3 +128,41 @@ def page(browser) -> Iterator[object]:
 def wait_ready(page) -> None:
     """A run has finished when the app says so (NOTES.md); wait for content first after a click."""
     page.wait_for_selector(READY, timeout=30_000)
+
+
+PASSWORD = "correct horse battery"
+
+
+def create_account(data_dir: Path, username: str, role: str, country_iso3: str | None = None) -> str:
+    """An account in the served store, made the way `manage.py create-user` makes it."""
+    from data_access import accounts
+    from data_access.actors import CLI_ACTOR
+    from data_access.store import make_engine
+
+    engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
+    accounts.create_user(
+        engine=engine,
+        actor=CLI_ACTOR,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        country_iso3=country_iso3,
+    )
+    engine.dispose()
+    return username
+
+
+def log_in(page, server: str, username: str, password: str) -> None:
+    """Through the sidebar form, as a person would; the login then lives in this tab."""
+    from data_access.i18n import t
+
+    page.goto(server + "/")
+    page.wait_for_selector("h1")
+    wait_ready(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(t("auth.log_in", "es"), exact=True).first.click()
+    sidebar.get_by_label(t("auth.username", "es")).fill(username)
+    sidebar.get_by_label(t("auth.password", "es")).fill(password)
+    sidebar.get_by_role("button", name=t("auth.log_in", "es")).click()
+    page.wait_for_selector(f"text={username}")
+    wait_ready(page)

@@ -10,44 +10,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from data_access import accounts
-from data_access.actors import CLI_ACTOR
 from data_access.i18n import t
 from data_access.store import make_engine
 from data_access.versions import list_versions
-from tests.browser.conftest import wait_ready
+from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))")
 
 
 @pytest.fixture(scope="module")
 def coordinator(data_dir: Path) -> str:
-    engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
-    accounts.create_user(
-        engine=engine,
-        actor=CLI_ACTOR,
-        username="coord_chl",
-        password=PASSWORD,
-        role="coordinator",
-        country_iso3="CHL",
-    )
-    engine.dispose()
-    return "coord_chl"
-
-
-def log_in(page, server: str, username: str) -> None:
-    page.goto(server + "/")
-    page.wait_for_selector("h1")
-    wait_ready(page)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text(t("auth.log_in", "es"), exact=True).first.click()
-    sidebar.get_by_label(t("auth.username", "es")).fill(username)
-    sidebar.get_by_label(t("auth.password", "es")).fill(PASSWORD)
-    sidebar.get_by_role("button", name=t("auth.log_in", "es")).click()
-    page.wait_for_selector(f"text={username}")
-    wait_ready(page)
+    return create_account(data_dir, "coord_chl", "coordinator", "CHL")
 
 
 def fill_template(template: Path, target: Path, value: object, note: str) -> Path:
@@ -86,7 +60,7 @@ def assert_inert(page) -> None:
 
 
 def test_coordinator_fills_the_template_and_publishes(server, page, coordinator, data_dir, tmp_path):
-    log_in(page, server, coordinator)
+    log_in(page, server, coordinator, PASSWORD)
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.upload", "es")).click()
     page.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
     wait_ready(page)

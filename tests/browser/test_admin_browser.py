@@ -1,0 +1,37 @@
+"""Roles in Chromium: the organizer reaches /admin through the menu; a coordinator never sees it."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access.i18n import t
+from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_organizer_opens_the_admin_page(server, page, data_dir):
+    create_account(data_dir, "org_browser", "organizer")
+    log_in(page, server, "org_browser", PASSWORD)
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.admin", "es")).click()
+    page.get_by_role("tab").first.wait_for()
+    wait_ready(page)
+    assert page.get_by_role("tab").count() == 4
+    assert page.dialogs == []
+
+
+def test_coordinator_sees_no_admin_link_and_a_refusal_there(server, page, data_dir):
+    create_account(data_dir, "coord_col", "coordinator", "COL")
+    log_in(page, server, "coord_col", PASSWORD)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("link", name=t("nav.admin", "es")).count() == 0
+    assert sidebar.get_by_role("link", name=t("nav.upload", "es")).count() == 1
+
+
+def test_anonymous_visitor_sees_only_the_overview_link(server, page):
+    page.goto(server + "/")
+    page.wait_for_selector("h1")
+    wait_ready(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("link").count() == 1
+    assert sidebar.get_by_role("link", name=t("nav.overview", "es")).count() == 1
