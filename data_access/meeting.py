@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from data_access.actors import COORDINATOR, Actor, require_organizer
-from data_access.columns import ACTION_STATUSES, COMPLETIONS
+from data_access.columns import ACTION_STATUSES, COMPLETIONS, GROUPS
 from data_access.errors import EncuentroError, NotAllowed, NotFound
 from data_access.i18n import fold
 from data_access.ingest import record_audit, sha256_of
@@ -63,15 +63,7 @@ def _keep_original(session: Session, kind: str, file_name: str, data: bytes, act
     )
 
 
-GROUP_FIELDS = (
-    "name_es",
-    "name_pt",
-    "name_en",
-    "theme",
-    "description_es",
-    "description_pt",
-    "description_en",
-)
+GROUP_FIELDS = tuple(col.code for col in GROUPS.columns if col.code != "code")
 MEMBER_FIELDS = ("institution", "position", "email", "phone", "fictional")
 
 

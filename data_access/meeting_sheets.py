@@ -71,16 +71,7 @@ TRUE_WORDS = frozenset(
     fold(w) for w in ("sí", "si", "sim", "yes", "true", "verdadero", "verdadeiro", "x", "1")
 )
 FALSE_WORDS = frozenset(fold(w) for w in ("no", "não", "nao", "false", "falso", "0"))
-GROUP_TEXTS = (
-    "code",
-    "name_es",
-    "name_pt",
-    "name_en",
-    "theme",
-    "description_es",
-    "description_pt",
-    "description_en",
-)
+GROUP_TEXTS = tuple(col.code for col in GROUPS.columns)
 
 
 @cache

@@ -1,0 +1,57 @@
+"""Every registered page runs for every role, in every language, without an exception; pages a
+role may not open say so and show nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.navigation import PAGES
+from data_access.accounts import create_user
+from data_access.actors import ANONYMOUS_ACTOR, CLI_ACTOR, Actor
+from data_access.i18n import t
+from data_access.store import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTORS = {
+    "anonymous": ANONYMOUS_ACTOR,
+    "coordinator": Actor("smoke_coord", "coordinator", "PER"),
+    "organizer": Actor("smoke_org", "organizer"),
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "en"])
+@pytest.mark.parametrize("role", list(ACTORS))
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_page_runs_for_role(page, role, lang, app_store):
+    actor = ACTORS[role]
+    if actor.username:
+        engine = make_engine(f"sqlite:///{app_store / 'encuentro.db'}")
+        create_user(
+            engine=engine,
+            actor=CLI_ACTOR,
+            username=actor.username,
+            password="smoke test password",
+            role=actor.role,
+            country_iso3=actor.country_iso3,
+        )
+        engine.dispose()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    if actor.username:
+        at.session_state["auth_actor"] = actor
+    at.run()
+    if page.file != "app.py":
+        at.switch_page(page.file)
+        at.query_params["lang"] = lang
+        at.run()
+    assert not at.exception, at.exception
+    refused = {w.value for w in at.warning} & {
+        t("auth.page_needs_login", lang),
+        t("auth.page_not_for_role", lang),
+    }
+    assert bool(refused) == (not page.visible_to(role))
+    if refused:
+        assert not at.file_uploader and not at.get("tab") and not at.dataframe
