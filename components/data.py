@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from data_access import queries
 from data_access.accounts import BOOTSTRAP_FILE, bootstrap_organizer
@@ -16,7 +15,7 @@ from data_access.catalogues import seed_reference
 from data_access.i18n import t
 from data_access.meeting_settings import MeetingInfo, get_meeting_settings
 from data_access.settings import Settings, get_settings
-from data_access.store import engine_for, get_data_version, migrate, session_scope
+from data_access.store import Engine, engine_for, get_data_version, migrate, session_scope
 
 
 @st.cache_resource

@@ -11,13 +11,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from components.data import data_version, get_engine
 from data_access.actors import Actor
 from data_access.errors import EncuentroError
 from data_access.formatting import format_number, format_when
 from data_access.i18n import t
+from data_access.store import Engine
 from data_access.versions import get_original, list_versions, rollback
 
 HISTORY_VERSION_KEY = "upload_history_version"

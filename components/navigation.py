@@ -26,6 +26,8 @@ ORGANIZERS = ("organizer",)
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "app.py", ":material/dashboard:"),
+    Page("working_groups", "pages/working_groups.py", ":material/groups:"),
+    Page("actions", "pages/actions.py", ":material/task_alt:"),
     Page("upload", "pages/upload.py", ":material/upload_file:", STAFF),
     Page("admin", "pages/admin.py", ":material/admin_panel_settings:", ORGANIZERS),
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, inspect, select, update
+from sqlalchemy import Connection, Engine, event, inspect, select, update
 from sqlmodel import Session, create_engine
 
 from data_access.models import DataVersion, utcnow
@@ -21,15 +21,23 @@ from data_access.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
+WRITE = "encuentro_write"  # execution option: begin with the write lock (SQLite)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # the driver's implicit BEGIN is replaced by _sqlite_begin
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes SQLite's write lock when it begins (waiting up to the busy
+    # timeout), so two publishes for one country serialise instead of racing for a version number.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -40,6 +48,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -69,8 +78,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work: commit on success, roll back on any exception; a write from the start."""
+    with Session(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

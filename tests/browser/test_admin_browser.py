@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.navigation import PAGES
 from data_access.i18n import t
 from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
 
@@ -28,10 +29,12 @@ def test_coordinator_sees_no_admin_link_and_a_refusal_there(server, page, data_d
     assert sidebar.get_by_role("link", name=t("nav.upload", "es")).count() == 1
 
 
-def test_anonymous_visitor_sees_only_the_overview_link(server, page):
+def test_anonymous_visitor_sees_only_the_public_pages(server, page):
     page.goto(server + "/")
     page.wait_for_selector("h1")
     wait_ready(page)
     sidebar = page.get_by_test_id("stSidebar")
-    assert sidebar.get_by_role("link").count() == 1
-    assert sidebar.get_by_role("link", name=t("nav.overview", "es")).count() == 1
+    public = [p for p in PAGES if p.visible_to("anonymous")]
+    assert sidebar.get_by_role("link").count() == len(public)
+    for hidden in ("upload", "admin"):
+        assert sidebar.get_by_role("link", name=t(f"nav.{hidden}", "es")).count() == 0

@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
 from data_access.actors import CLI_ACTOR
@@ -157,3 +157,34 @@ def test_failed_publish_changes_nothing(engine):
             engine=engine, frame=bad, country_iso3="PER", file_name="a.xlsx", data=b"a", actor=CLI_ACTOR
         )
     assert content_hash(engine) == before and get_data_version(engine) == version
+
+
+def test_concurrent_publishes_for_one_country_get_consecutive_versions(engine):
+    """Each publish takes the write lock as it begins, so none races for a version number."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def publish(i: int) -> None:
+        try:
+            publish_results(
+                engine=engine,
+                frame=_frame(700.0 + i, rows=50),
+                country_iso3="PER",
+                file_name=f"{i}.xlsx",
+                data=str(i).encode(),
+                actor=CLI_ACTOR,
+            )
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with engine.connect() as conn:
+        versions = sorted(conn.execute(select(Submission.version)).scalars())
+        active = conn.execute(select(func.count()).where(Submission.status == "active")).scalar_one()
+    assert versions == [1, 2, 3, 4] and active == 1

@@ -1,0 +1,168 @@
+"""Joint actions for reading and exporting: the action list, one action's history, filters,
+formula-safe CSV and XLSX exports and an iCalendar file of due dates.
+
+Layer: data_access. Pure functions over DataFrames, plus two read queries; no Streamlit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from data_access.columns import ACTIONS
+from data_access.exports import neutralize_csv_text
+from data_access.models import ActionUpdate, JointAction, WorkingGroup
+from data_access.template import build_sheet_workbook
+
+ACTION_COLUMNS = (
+    "code", "title", "description", "theme", "group", "lead_country", "participants",
+    "reviewer_country", "due_date", "status", "completion", "evidence_indicator", "evidence_country",
+)  # fmt: skip
+HISTORY_COLUMNS = ("author", "at", "status", "completion", "note")
+ICAL_LINE = 75  # octets per line before folding (RFC 5545, 3.1)
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def list_actions(engine: Engine) -> pd.DataFrame:
+    """Every joint action in code order, in the actions sheet's columns; participants as a list."""
+    query = (
+        select(
+            JointAction.code,
+            JointAction.title,
+            JointAction.description,
+            JointAction.theme,
+            WorkingGroup.code.label("group"),
+            JointAction.lead_country_iso3.label("lead_country"),
+            JointAction.participants,
+            JointAction.reviewer_country_iso3.label("reviewer_country"),
+            JointAction.due_date,
+            JointAction.status,
+            JointAction.completion,
+            JointAction.evidence_indicator,
+            JointAction.evidence_country_iso3.label("evidence_country"),
+        )
+        .outerjoin(WorkingGroup, WorkingGroup.id == JointAction.group_id)
+        .order_by(JointAction.code)
+    )
+    frame = _frame(engine, query).astype(object)
+    frame = frame.reindex(columns=list(ACTION_COLUMNS))
+    frame["participants"] = [
+        [c.strip() for c in str(p or "").split(",") if c.strip()] for p in frame["participants"]
+    ]
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame
+
+
+def list_action_history(engine: Engine, code: str) -> pd.DataFrame:
+    """Every change to one action (who, when, status, completion, note), newest first."""
+    query = (
+        select(
+            ActionUpdate.author,
+            ActionUpdate.at,
+            ActionUpdate.status,
+            ActionUpdate.completion,
+            ActionUpdate.note,
+        )
+        .join(JointAction, JointAction.id == ActionUpdate.action_id)
+        .where(JointAction.code == code)
+        .order_by(ActionUpdate.at.desc(), ActionUpdate.id.desc())
+    )
+    return _frame(engine, query).reindex(columns=list(HISTORY_COLUMNS))
+
+
+def list_action_groups(engine: Engine) -> pd.DataFrame:
+    """Working groups' codes and names in es/pt/en, for labelling actions."""
+    query = select(WorkingGroup.code, WorkingGroup.name_es, WorkingGroup.name_pt, WorkingGroup.name_en)
+    return _frame(engine, query.order_by(WorkingGroup.code))
+
+
+def filter_actions(
+    frame: pd.DataFrame, *, status: str | None = None, group: str | None = None, country: str | None = None
+) -> pd.DataFrame:
+    """Actions with STATUS, in GROUP, and led by or involving COUNTRY; None means any."""
+    keep = pd.Series(True, index=frame.index)
+    if status:
+        keep &= frame["status"] == status
+    if group:
+        keep &= frame["group"] == group
+    if country:
+        involved = [
+            country == lead or country in (parts or [])
+            for lead, parts in zip(frame["lead_country"], frame["participants"], strict=True)
+        ]
+        keep &= pd.Series(involved, index=frame.index, dtype=bool)
+    return frame[keep].reset_index(drop=True)
+
+
+def to_sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The actions in the sheet's columns, participants as "PER, COL" (what the workbook holds)."""
+    out = frame.reindex(columns=list(ACTION_COLUMNS)).copy()
+    out["participants"] = [", ".join(p or []) for p in out["participants"]]
+    return out
+
+
+def export_actions_xlsx(frame: pd.DataFrame, lang: str) -> bytes:
+    """An actions workbook that imports again; typed text never becomes a formula."""
+    return build_sheet_workbook({ACTIONS.code: (ACTIONS, to_sheet_frame(frame))}, lang)
+
+
+def export_actions_csv(frame: pd.DataFrame) -> bytes:
+    """The actions as UTF-8 CSV with a BOM, headed by the column codes, formula-safe."""
+    out = to_sheet_frame(frame).astype(object)
+    for column in out.columns:
+        out[column] = out[column].map(neutralize_csv_text, na_action="ignore")
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _ical_text(value: object) -> str:
+    text = str(value or "")
+    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\r\n", "\\n"), ("\n", "\\n")):
+        text = text.replace(raw, escaped)
+    return text.replace("\r", "")
+
+
+def _fold_line(line: str) -> list[str]:
+    """Split a content line into chunks of at most 75 octets, never inside a character."""
+    chunks, current = [], ""
+    for char in line:
+        limit = ICAL_LINE if not chunks else ICAL_LINE - 1
+        if len((current + char).encode("utf-8")) > limit:
+            chunks.append(current)
+            current = ""
+        current += char
+    chunks.append(current)
+    return [chunks[0], *(" " + c for c in chunks[1:])]
+
+
+def to_ical(
+    actions: pd.DataFrame, *, stamp: datetime | None = None, calendar_name: str = "Encuentro"
+) -> bytes:
+    """An iCalendar file with one all-day event per action that has a due date."""
+    stamp_text = (stamp or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Encuentro//Joint actions//EN", "CALSCALE:GREGORIAN"]
+    lines.append(f"X-WR-CALNAME:{_ical_text(calendar_name)}")
+    for row in actions.itertuples():
+        due = row.due_date
+        if not isinstance(due, date):
+            continue
+        due = due.date() if isinstance(due, datetime) else due
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_ical_text(row.code)}@encuentro",
+            f"DTSTAMP:{stamp_text}",
+            f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ical_text(f'{row.code} · {row.title}')}",
+            f"DESCRIPTION:{_ical_text(row.description)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(part for line in lines for part in _fold_line(line)) + "\r\n").encode("utf-8")
