@@ -13,7 +13,7 @@ from data_access import queries
 from data_access.catalogue_edit import CatalogueState, get_catalogue_state
 from data_access.i18n import t
 from data_access.problems import Report
-from data_access.store import session_scope
+from data_access.store import read_with
 
 SECRET_KEY = "admin_secret"  # (username, password) to show once, after a create or a reset
 REPORT_COLUMNS = ("row", "column", "value", "message", "expected")  # as the upload report lays them out
@@ -28,8 +28,7 @@ def load_indicator_frame(version: int) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_catalogue_state(version: int) -> CatalogueState:
     """What catalogue edits are checked against (read-only); VERSION only keys the cache."""
-    with session_scope(get_engine()) as session:
-        return get_catalogue_state(session=session)
+    return read_with(get_engine(), get_catalogue_state)
 
 
 def remember_secret(username: str, password: str) -> None:

@@ -24,7 +24,7 @@ from data_access.formatting import format_number
 from data_access.i18n import t
 from data_access.imports import CheckedFile, check_file, import_file
 from data_access.report_export import to_changes_table, to_summary_table
-from data_access.store import session_scope
+from data_access.store import read_with
 from data_access.template import build_results_template
 from data_access.versions import active_results
 
@@ -51,8 +51,7 @@ class Upload:
 @st.cache_data(show_spinner=False)
 def load_template(version: int, country_iso3: str, lang: str) -> bytes:
     """COUNTRY_ISO3's empty results template in LANG; VERSION keys the cache (the catalogue may change)."""
-    with session_scope(get_engine()) as session:
-        return build_results_template(country_iso3, lang, list_indicators(session=session))
+    return build_results_template(country_iso3, lang, read_with(get_engine(), list_indicators))
 
 
 @st.cache_data(show_spinner=False)

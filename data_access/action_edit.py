@@ -23,7 +23,7 @@ from data_access.meeting import MeetingOutcome, list_group_codes, publish_action
 from data_access.meeting_sheets import read_actions
 from data_access.models import Indicator
 from data_access.problems import Report
-from data_access.store import session_scope
+from data_access.store import read_session
 from data_access.template import build_sheet_workbook
 from data_access.workbook import RawSheet, RawWorkbook
 
@@ -58,7 +58,7 @@ def to_edit_frame(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def get_edit_references(engine: Engine) -> tuple[list[str], list[Indicator]]:
     """What edits are checked against: the working-group codes and the indicator catalogue."""
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         return list_group_codes(session=session), list_indicators(session=session)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from data_access.columns import ACTIONS
 from data_access.exports import neutralize_csv_text
 from data_access.models import ActionUpdate, JointAction, WorkingGroup
+from data_access.store import read_frame
 from data_access.template import build_sheet_workbook
 
 ACTION_COLUMNS = (
@@ -22,12 +23,6 @@ ACTION_COLUMNS = (
 )  # fmt: skip
 HISTORY_COLUMNS = ("author", "at", "status", "completion", "note")
 ICAL_LINE = 75  # octets per line before folding (RFC 5545, 3.1)
-
-
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def list_actions(engine: Engine) -> pd.DataFrame:
@@ -51,7 +46,7 @@ def list_actions(engine: Engine) -> pd.DataFrame:
         .outerjoin(WorkingGroup, WorkingGroup.id == JointAction.group_id)
         .order_by(JointAction.code)
     )
-    frame = _frame(engine, query).astype(object)
+    frame = read_frame(engine, query).astype(object)
     frame = frame.reindex(columns=list(ACTION_COLUMNS))
     frame["participants"] = [
         [c.strip() for c in str(p or "").split(",") if c.strip()] for p in frame["participants"]
@@ -74,13 +69,13 @@ def list_action_history(engine: Engine, code: str) -> pd.DataFrame:
         .where(JointAction.code == code)
         .order_by(ActionUpdate.at.desc(), ActionUpdate.id.desc())
     )
-    return _frame(engine, query).reindex(columns=list(HISTORY_COLUMNS))
+    return read_frame(engine, query).reindex(columns=list(HISTORY_COLUMNS))
 
 
 def list_action_groups(engine: Engine) -> pd.DataFrame:
     """Working groups' codes and names in es/pt/en, for labelling actions."""
     query = select(WorkingGroup.code, WorkingGroup.name_es, WorkingGroup.name_pt, WorkingGroup.name_en)
-    return _frame(engine, query.order_by(WorkingGroup.code))
+    return read_frame(engine, query.order_by(WorkingGroup.code))
 
 
 def filter_actions(

@@ -20,7 +20,7 @@ from data_access.i18n import normalize_lang, t
 from data_access.imports import ImportResult, import_file
 from data_access.models import Submission
 from data_access.settings import Settings, get_settings
-from data_access.store import engine_for, migrate, session_scope
+from data_access.store import engine_for, migrate, read_with, session_scope
 from data_access.template import build_results_template
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -114,9 +114,7 @@ class Tasks:
         if iso3 is None:
             raise CommandError(t("cli.unknown_country", self.lang, value=country), exit_code=2)
         self.init()
-        with session_scope(self.engine) as session:
-            indicators = list_indicators(session=session)
-        out.write_bytes(build_results_template(iso3, lang, indicators))
+        out.write_bytes(build_results_template(iso3, lang, read_with(self.engine, list_indicators)))
         print(t("cli.wrote", self.lang, path=out))
         return 0
 

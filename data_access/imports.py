@@ -24,7 +24,7 @@ from data_access.ingest import PublishOutcome, publish_countries, publish_result
 from data_access.meeting_sheets import read_actions, read_roster
 from data_access.problems import Code, Problem, Report, WorkbookError
 from data_access.settings import Settings
-from data_access.store import session_scope
+from data_access.store import read_session
 from data_access.validation import validate_results
 from data_access.workbook import RawSheet, RawWorkbook, paused_gc, read_workbook
 
@@ -120,7 +120,7 @@ def _check(
     except WorkbookError as err:
         return CheckedFile(file_name, "results", Report.from_error(err))
     kind = detect_kind(raw)
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         indicators = list_indicators(session=session)
         groups = meeting.list_group_codes(session=session)
     if kind == "roster":

@@ -11,18 +11,13 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data_access.models import AuditEvent, Indicator, Observation, Submission
+from data_access.store import read_frame
 
 OBSERVATION_FIELDS = (
     Observation.country_iso3, Observation.indicator_code, Observation.year, Observation.grade,
     Observation.subject, Observation.group, Observation.value, Observation.se, Observation.ci_low,
     Observation.ci_high, Observation.n, Observation.source, Observation.note,
 )  # fmt: skip
-
-
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def list_published(engine: Engine) -> pd.DataFrame:
@@ -40,8 +35,8 @@ def list_published(engine: Engine) -> pd.DataFrame:
         .where(Submission.status == "active")
         .order_by(Submission.country_iso3)
     )
-    frame = _frame(engine, query)
-    years = _frame(
+    frame = read_frame(engine, query)
+    years = read_frame(
         engine,
         select(Observation.submission_id, Observation.year)
         .distinct()
@@ -74,12 +69,12 @@ def list_observations(
     ):  # fmt: skip
         if wanted is not None:
             query = query.where(column == wanted)
-    return _frame(engine, query.order_by(Observation.country_iso3))
+    return read_frame(engine, query.order_by(Observation.country_iso3))
 
 
 def list_indicator_frame(engine: Engine) -> pd.DataFrame:
     """The indicator catalogue as stored."""
-    return _frame(engine, select(Indicator).order_by(Indicator.domain, Indicator.code))
+    return read_frame(engine, select(Indicator).order_by(Indicator.domain, Indicator.code))
 
 
 def count_observations(engine: Engine) -> int:

@@ -7,13 +7,15 @@ readers and a publishing writer (the app or the command line) do not block each 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, event, inspect, select, update
+from sqlalchemy import Connection, Engine, Executable, event, inspect, select, update
 from sqlmodel import Session, create_engine
 
 from data_access.models import DataVersion, utcnow
@@ -21,6 +23,7 @@ from data_access.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
+T = TypeVar("T")
 WRITE = "encuentro_write"  # execution option: begin with the write lock (SQLite)
 
 
@@ -86,6 +89,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work: no write lock taken, nothing committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def read_frame(engine: Engine, query: Executable) -> pd.DataFrame:
+    """A SELECT's rows as a DataFrame with the query's column names."""
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def read_with(engine: Engine, query: Callable[..., T], **kwargs: object) -> T:
+    """Run a repository function that takes session= in a read session of its own."""
+    with read_session(engine) as session:
+        return query(session=session, **kwargs)
 
 
 def bump_data_version(*, session: Session) -> int:

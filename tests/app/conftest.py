@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 
 from data_access.cli_tasks import Tasks
+from data_access.store import Engine, make_engine
 
 DB_NAME = "encuentro.db"
 
@@ -39,3 +40,11 @@ def app_store(tmp_path: Path, seeded_db: Path, monkeypatch: pytest.MonkeyPatch) 
     yield data
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def engine(app_store: Path) -> Iterator[Engine]:
+    """The test's private store (app_store points the app at it)."""
+    engine = make_engine(f"sqlite:///{app_store / DB_NAME}")
+    yield engine
+    engine.dispose()

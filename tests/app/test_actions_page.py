@@ -7,35 +7,16 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
+from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
 from components.actions_editor import EDITOR_KEY
-from data_access import accounts
 from data_access.actions import list_action_history, list_actions
-from data_access.actors import CLI_ACTOR, Actor
+from data_access.actors import Actor
 from data_access.columns import ACTION_STATUSES, COMPLETIONS
 from data_access.i18n import t
-from data_access.settings import get_settings
-from data_access.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture
-def engine(app_store):
-    """The test's private store (app_store points the app at it)."""
-    engine = make_engine(get_settings().database_url)
-    yield engine
-    engine.dispose()
-
-
-def account(engine, username: str, role: str = "organizer", country: str | None = None) -> Actor:
-    accounts.create_user(
-        engine=engine, actor=CLI_ACTOR, username=username, password=PASSWORD, role=role, country_iso3=country
-    )
-    return Actor(username, role, country)
 
 
 def open_actions(actor: Actor | None, lang: str = "en", params: dict | None = None, **state) -> AppTest:

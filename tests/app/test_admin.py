@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_accounts import PASSWORD, account
 from streamlit.testing.v1 import AppTest
 
 from components.admin_accounts import MANAGE_KEY, NEW_COUNTRY_KEY, NEW_GENERATE_KEY, NEW_NAME_KEY
@@ -16,26 +17,9 @@ from data_access.actors import CLI_ACTOR, Actor
 from data_access.i18n import load_texts, t
 from data_access.meeting_settings import get_meeting_settings
 from data_access.queries import list_indicator_frame
-from data_access.settings import get_settings
-from data_access.store import content_hash, make_engine
+from data_access.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture
-def engine(app_store):
-    """The test's private store (app_store points the app at it)."""
-    engine = make_engine(get_settings().database_url)
-    yield engine
-    engine.dispose()
-
-
-def account(engine, username: str, role: str = "organizer", country: str | None = None) -> Actor:
-    accounts.create_user(
-        engine=engine, actor=CLI_ACTOR, username=username, password=PASSWORD, role=role, country_iso3=country
-    )
-    return Actor(username, role, country)
 
 
 @pytest.fixture

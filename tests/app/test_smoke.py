@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
 from components.navigation import PAGES
-from data_access.accounts import create_user
-from data_access.actors import ANONYMOUS_ACTOR, CLI_ACTOR, Actor
+from data_access.actors import ANONYMOUS_ACTOR, Actor
 from data_access.i18n import t
 from data_access.store import make_engine
 
@@ -29,14 +29,7 @@ def test_page_runs_for_role(page, role, lang, app_store):
     actor = ACTORS[role]
     if actor.username:
         engine = make_engine(f"sqlite:///{app_store / 'encuentro.db'}")
-        create_user(
-            engine=engine,
-            actor=CLI_ACTOR,
-            username=actor.username,
-            password="smoke test password",
-            role=actor.role,
-            country_iso3=actor.country_iso3,
-        )
+        account(engine, actor.username, actor.role, actor.country_iso3)
         engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang

@@ -7,40 +7,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
 from components.history import history_version_key
 from components.upload import UPLOAD_PUBLISH_KEY
-from data_access.accounts import create_user
-from data_access.actors import CLI_ACTOR, Actor
+from data_access.actors import Actor
 from data_access.catalogues import country_name
 from data_access.i18n import t
 from data_access.problems import Code, Problem, Report
 from data_access.report_export import filter_report, problems_to_xlsx
-from data_access.settings import get_settings
-from data_access.store import get_data_version, make_engine
+from data_access.store import get_data_version
 from data_access.versions import list_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PER = ROOT / "sample_data" / "results" / "PER.xlsx"
-PASSWORD = "a-long-test-password"
 HOSTILE = "<script>alert(1)</script>"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def engine(app_store):
-    """The test's private store (app_store points the app at it)."""
-    engine = make_engine(get_settings().database_url)
-    yield engine
-    engine.dispose()
-
-
-def account(engine, username: str, role: str = "coordinator", country: str | None = None) -> Actor:
-    create_user(
-        engine=engine, actor=CLI_ACTOR, username=username, password=PASSWORD, role=role, country_iso3=country
-    )
-    return Actor(username, role, country)
 
 
 def per_workbook(**cells: object) -> bytes:

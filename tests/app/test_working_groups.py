@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
 from components.groups import WG_COUNTRY_KEY, WG_GROUP_KEY
 from components.groups_cards import plain_markdown
-from data_access.accounts import create_user
-from data_access.actors import ANONYMOUS_ACTOR, CLI_ACTOR, Actor
+from data_access.actors import ANONYMOUS_ACTOR, Actor
 from data_access.i18n import t
 from data_access.store import make_engine
 
@@ -26,10 +26,7 @@ PHONE = re.compile(r"\+00 ?555")
 def _open(app_store: Path, actor: Actor = ANONYMOUS_ACTOR, **params: str) -> AppTest:
     if actor.username:
         engine = make_engine(f"sqlite:///{app_store / 'encuentro.db'}")
-        create_user(
-            engine=engine, actor=CLI_ACTOR, username=actor.username, password="app test password",
-            role=actor.role, country_iso3=actor.country_iso3,
-        )  # fmt: skip
+        account(engine, actor.username, actor.role, actor.country_iso3)
         engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if actor.username:
