@@ -26,17 +26,21 @@ def open_actions(page) -> None:
 
 
 def choose(page, label: str, option: str, scope=None) -> None:
-    """Pick OPTION in the selectbox labelled LABEL (within SCOPE), then wait for the rerun."""
+    """Pick OPTION in the selectbox labelled LABEL (within SCOPE), then wait for the rerun.
+
+    Right after a rerun the combobox can swallow a click (the list opens late, or closes before
+    the option is taken), so the whole open-pick-check cycle is retried until the value shows."""
     box = (scope or page).get_by_test_id("stSelectbox").filter(has_text=label).first
     wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(10):  # right after a rerun the combobox may not answer its first click yet
+    for _ in range(10):
         box.get_by_role("button", name="Open").click()
         try:
             wanted.wait_for(timeout=1_000)
+            wanted.click()
+            expect(box.get_by_role("combobox")).to_have_value(option, timeout=2_000)
             break
-        except PlaywrightTimeout:
+        except (PlaywrightTimeout, AssertionError):
             page.keyboard.press("Escape")
-    wanted.click()
     expect(box.get_by_role("combobox")).to_have_value(option)
     wait_ready(page)
 
