@@ -21,14 +21,14 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-# Chromium (browser tests) and LibreOffice (workbooks as another producer writes them) come from
+# Chromium (browser tests), poppler's pdftoppm (report pages) and LibreOffice (workbooks as another producer writes them) come from
 # Debian. Installed when missing and we are root; otherwise those tests skip with a reason,
 # except under CI=true, where a missing one fails.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -q >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils >/dev/null && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null; \
 	  else echo "note: chromium or soffice missing and not root; those tests will skip"; fi; \
 	fi

@@ -80,3 +80,15 @@ def load_recent_activity(version: int, limit: int = 8) -> list[dict[str, object]
 def load_meeting_info(version: int) -> MeetingInfo:
     """The meeting's name, city, dates and public address; VERSION only keys the cache."""
     return get_meeting_settings(get_engine())
+
+
+@st.cache_data(show_spinner=False)
+def load_cuts(version: int) -> pd.DataFrame:
+    """The distinct published (indicator, year, grade, subject, group); VERSION only keys the cache."""
+    return queries.list_cuts(get_engine())
+
+
+@st.cache_data(show_spinner=False)
+def load_indicators(version: int) -> pd.DataFrame:
+    """The indicator catalogue indexed by code; VERSION only keys the cache."""
+    return queries.list_indicator_frame(get_engine()).set_index("code")

@@ -26,6 +26,8 @@ ORGANIZERS = ("organizer",)
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "app.py", ":material/dashboard:"),
+    Page("compare", "pages/compare.py", ":material/bar_chart:"),
+    Page("country", "pages/country.py", ":material/flag:"),
     Page("working_groups", "pages/working_groups.py", ":material/groups:"),
     Page("actions", "pages/actions.py", ":material/task_alt:"),
     Page("upload", "pages/upload.py", ":material/upload_file:", STAFF),

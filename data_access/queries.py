@@ -72,6 +72,23 @@ def list_observations(
     return read_frame(engine, query.order_by(Observation.country_iso3))
 
 
+def list_cuts(engine: Engine) -> pd.DataFrame:
+    """The distinct (indicator, year, grade, subject, group) published: what filters may offer."""
+    query = (
+        select(
+            Observation.indicator_code,
+            Observation.year,
+            Observation.grade,
+            Observation.subject,
+            Observation.group,
+        )
+        .distinct()
+        .join(Submission, Submission.id == Observation.submission_id)
+        .where(Submission.status == "active")
+    )
+    return read_frame(engine, query)
+
+
 def list_indicator_frame(engine: Engine) -> pd.DataFrame:
     """The indicator catalogue as stored."""
     return read_frame(engine, select(Indicator).order_by(Indicator.domain, Indicator.code))

@@ -1,0 +1,90 @@
+"""One chart as people get it: a caption written from the data, the chart, its table, its
+sources, and downloads of exactly what is shown.
+
+Layer: components. Images and workbooks are made only when a download is clicked (a callable
+given to st.download_button), so a rerun never pays for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg
+from data_access.i18n import t
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class ChartBundle:
+    """What a chart page shows; TABLE and SOURCES already carry translated headers."""
+
+    name: str  # file name stem of the downloads
+    caption: str
+    chart: alt.TopLevelMixin | None = None
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
+
+    @property
+    def empty(self) -> bool:
+        return self.chart is None or self.table.empty
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    return chart.to_dict()
+
+
+def render_downloads(bundle: ChartBundle, lang: str, key: str) -> None:
+    """CSV and XLSX of the table (with its sources), PNG and SVG of the chart."""
+    spec = _spec(bundle.chart)
+    sheets = {t("compare.sheet_data", lang): bundle.table, t("compare.sheet_sources", lang): bundle.sources}
+    buttons = (
+        ("csv", lambda: frame_to_csv(bundle.table), "text/csv"),
+        ("xlsx", lambda: frames_to_xlsx(sheets), MIME_XLSX),
+        ("png", lambda: spec_to_png(spec), "image/png"),
+        ("svg", lambda: spec_to_svg(spec), "image/svg+xml"),
+    )
+    st.caption(t("compare.downloads", lang))
+    columns = st.columns(len(buttons))
+    for column, (kind, data, mime) in zip(columns, buttons, strict=True):
+        column.download_button(
+            t(f"compare.download_{kind}", lang),
+            data=data,
+            file_name=f"{bundle.name}.{kind}",
+            mime=mime,
+            key=f"{key}_download_{kind}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+
+
+def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
+    """Caption, then chart / table / sources tabs, then the downloads."""
+    if bundle.empty:
+        st.info(bundle.caption or t("compare.no_data", lang))
+        return
+    st.markdown(f"**{_escape(bundle.caption)}**")
+    chart_tab, table_tab, sources_tab = st.tabs(
+        [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
+    )
+    with chart_tab:
+        # theme=None: the builders set fonts and sizes themselves, and the downloads match the page
+        st.altair_chart(bundle.chart, width="stretch", theme=None, key=f"{key}_chart", alt=bundle.caption)
+    with table_tab:
+        st.dataframe(bundle.table, hide_index=True, width="stretch")
+    with sources_tab:
+        st.dataframe(bundle.sources, hide_index=True, width="stretch")
+    for note in bundle.notes:
+        st.caption(note)
+    render_downloads(bundle, lang, key)
+
+
+def _escape(text: str) -> str:
+    """Captions hold only our catalogue's words and numbers, but markdown must still stay inert."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!<>|~$" else c for c in text)

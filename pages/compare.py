@@ -1,0 +1,25 @@
+"""Comparative charts across countries, served at /compare. The whole view lives in the query
+parameters (?chart=&indicator=&grade=&subject=&year=&group=&countries=...), so links share it."""
+
+import streamlit as st
+
+from components.chart_panel import render_chart_panel
+from components.compare_filters import current_view, render_chart_choice, render_filters, sync_url
+from components.compare_views import build_bundle
+from components.live import render_live_refresh
+from components.setup import setup_page
+from data_access.i18n import t
+
+ctx = setup_page("compare")
+st.title(t("compare.title", ctx.lang))
+st.caption(t("compare.intro", ctx.lang))
+view, options, cuts = current_view()
+if cuts.empty:
+    st.info(t("compare.no_results", ctx.lang))
+    st.page_link("pages/upload.py", label=t("nav.upload", ctx.lang), query_params={"lang": ctx.lang})
+    st.stop()
+sync_url(view, ctx.lang)
+render_chart_choice(view, ctx.lang)
+render_filters(view, options, ctx.lang)
+render_chart_panel(build_bundle(view, ctx.lang), ctx.lang, key="compare")
+render_live_refresh(ctx.version)

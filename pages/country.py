@@ -1,0 +1,41 @@
+"""One country against the region, served at /country?country=PER: every domain, trends, gaps,
+its submission history and the joint actions it leads or joins."""
+
+import streamlit as st
+
+from components.chart_panel import render_chart_panel
+from components.compare_filters import current_view, render_fields
+from components.country import (
+    country_trend,
+    gaps_bundle,
+    profile_bundle,
+    render_country_actions,
+    render_country_choice,
+    render_versions,
+)
+from components.live import render_live_refresh
+from components.setup import setup_page
+from data_access.catalogues import country_name
+from data_access.i18n import t
+
+ctx = setup_page("country")
+iso3 = render_country_choice(ctx.actor.country_iso3, ctx.lang)
+st.title(t("country.title", ctx.lang, country=country_name(iso3, ctx.lang)))
+st.caption(t("country.intro", ctx.lang))
+
+st.subheader(t("country.section_profile", ctx.lang), divider="gray")
+render_chart_panel(profile_bundle(iso3, ctx.lang), ctx.lang, key="country_profile")
+
+view, options, cuts = current_view()
+if not cuts.empty:
+    st.subheader(t("country.section_trends", ctx.lang), divider="gray")
+    render_fields(view, options, ("indicator", "grade", "subject", "year"), ctx.lang)
+    render_chart_panel(country_trend(view, iso3, ctx.lang), ctx.lang, key="country_trend")
+    st.subheader(t("country.section_gaps", ctx.lang), divider="gray")
+    render_chart_panel(gaps_bundle(view, iso3, ctx.lang), ctx.lang, key="country_gaps")
+
+st.subheader(t("country.section_history", ctx.lang), divider="gray")
+render_versions(iso3, ctx.lang)
+st.subheader(t("country.section_actions", ctx.lang), divider="gray")
+render_country_actions(iso3, ctx.lang)
+render_live_refresh(ctx.version)

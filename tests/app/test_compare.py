@@ -1,0 +1,180 @@
+"""/compare through AppTest on the sample meeting: every chart type draws the expected marks and
+encodings from data equal to the source, captions follow the language, filters live in the URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+PERU_READING_6_2019 = 741.22
+
+
+def open_page(page: str, lang: str = "es", **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+
+
+def spec_of(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def data_of(chart) -> list[pd.DataFrame]:
+    """The data sets behind a chart, as Streamlit sends them to the browser."""
+    return [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+
+
+def layers(spec: dict) -> list[dict]:
+    """Every unit spec (layers, nested layers), so a test can look for a mark wherever it is."""
+    found = []
+    for layer in spec.get("layer", [spec]):
+        found += layers(layer) if "layer" in layer else [layer]
+    return found
+
+
+def marks(spec: dict) -> dict[str, set[str]]:
+    """Mark type -> the encoding channels it uses, merged across layers."""
+    out: dict[str, set[str]] = {}
+    for layer in layers(spec):
+        mark = layer.get("mark")
+        kind = mark["type"] if isinstance(mark, dict) else mark
+        out.setdefault(kind, set()).update(layer.get("encoding", {}))
+    return out
+
+
+def one_chart(at: AppTest) -> tuple[dict, list[pd.DataFrame]]:
+    found = charts(at)
+    assert len(found) == 1
+    return spec_of(found[0]), data_of(found[0])
+
+
+def find_row(frames: list[pd.DataFrame], iso3: str) -> pd.Series:
+    for frame in frames:
+        if "country_iso3" in frame.columns and iso3 in set(frame["country_iso3"]):
+            return frame[frame["country_iso3"] == iso3].iloc[0]
+    raise AssertionError(f"{iso3} not in the chart's data")
+
+
+def test_ranking_shows_peru_at_its_published_value_against_the_regional_mean():
+    at = open_page("pages/compare.py", chart="ranking", indicator="score_mean", grade="6", subject="reading")
+    spec, frames = one_chart(at)
+    kinds = marks(spec)
+    assert {"x", "y", "color"} <= kinds["point"] and "rule" in kinds
+    peru = find_row(frames, "PER")
+    assert peru["value"] == PERU_READING_6_2019
+    assert peru["verdict"] == "none"  # the public file has no standard errors: no verdict
+    mean = next(f for f in frames if "mean" in f.columns and "country_iso3" not in f.columns)["mean"][0]
+    values = next(f for f in frames if "country_iso3" in f.columns)["value"]
+    assert mean == pytest.approx(values.mean()) and len(values) == 16
+    shown = at.dataframe[0].value
+    assert PERU_READING_6_2019 in set(shown[t("table.value", "es")])
+
+
+def test_ser_ranking_has_intervals_and_verdicts_from_the_published_ci():
+    at = open_page("pages/compare.py", chart="ranking", indicator="ser_empathy")
+    _, frames = one_chart(at)
+    table = next(f for f in frames if "country_iso3" in f.columns)
+    assert table["lo"].notna().all() and table["hi"].notna().all()
+    assert set(table["verdict"]) <= {"above", "same", "below"} and "none" not in set(table["verdict"])
+    assert at.query_params["subject"] == "" and at.query_params["grade"] == "6"
+
+
+@pytest.mark.parametrize(
+    ("chart", "params", "mark", "channels"),
+    [
+        ("trend", {"indicator": "score_mean"}, "line", {"x", "y", "color"}),
+        ("gaps", {"pair": "sex"}, "point", {"x", "y", "color"}),
+        ("levels", {"grade": "3"}, "bar", {"x", "x2", "y", "color"}),
+        ("heatmap", {"domain": "ser"}, "rect", {"x", "y", "color"}),
+        ("map", {}, "geoshape", {"color"}),
+        ("scatter", {"y": "ser_empathy"}, "point", {"x", "y"}),
+    ],
+)
+def test_every_chart_type_draws_its_marks(chart, params, mark, channels):
+    at = open_page("pages/compare.py", chart=chart, **params)
+    spec, frames = one_chart(at)
+    assert channels <= marks(spec)[mark], marks(spec)
+    assert any(not f.empty for f in frames)
+    assert at.dataframe and not at.dataframe[0].value.empty
+
+
+def test_trend_data_holds_both_cycles_of_peru():
+    at = open_page("pages/compare.py", chart="trend", indicator="score_mean", grade="6", subject="reading")
+    _, frames = one_chart(at)
+    long = next(f for f in frames if {"country_iso3", "year"} <= set(f.columns))
+    peru = long[long["country_iso3"] == "PER"].set_index("year")["value"]
+    assert peru[2019] == PERU_READING_6_2019 and peru[2013] == 703.05
+
+
+def test_gap_data_is_girls_and_boys_of_peru():
+    at = open_page("pages/compare.py", chart="gaps", indicator="score_mean", grade="6", subject="reading")
+    _, frames = one_chart(at)
+    peru = find_row(frames, "PER")
+    assert (peru["value_a"], peru["value_b"]) == (752.22, 731.13)
+    assert peru["gap"] == pytest.approx(731.13 - 752.22)
+
+
+def test_levels_are_centred_on_the_grade_3_boundary():
+    at = open_page("pages/compare.py", chart="levels", grade="3", subject="reading")
+    _, frames = one_chart(at)
+    long = next(f for f in frames if {"level", "start", "end"} <= set(f.columns))
+    peru = long[long["country_iso3"] == "PER"].set_index("level")
+    assert peru.loc[1, "end"] <= 0 and peru.loc[2, "start"] == pytest.approx(0)
+    assert any("II" in n for n in at.caption.values) or "II" in at.markdown[0].value
+
+
+def test_scatter_pairs_reading_with_empathy_for_peru():
+    at = open_page("pages/compare.py", chart="scatter", indicator="score_mean", y="ser_empathy")
+    _, frames = one_chart(at)
+    peru = find_row(frames, "PER")
+    assert peru["x"] == PERU_READING_6_2019
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "en"])
+def test_caption_is_written_in_the_language(lang):
+    at = open_page("pages/compare.py", lang=lang, chart="ranking", countries="PER")
+    caption = at.markdown[0].value.replace("\\", "")
+    number = {"es": "741,2", "pt": "741,2", "en": "741.2"}[lang]
+    assert number in caption and t("compare.title", lang) == at.title[0].value
+    assert charts(at)[0].proto.alt.replace("\\", "") == caption.strip("*")
+
+
+def test_a_filter_change_rewrites_the_url():
+    at = open_page("pages/compare.py", chart="ranking")
+    at.selectbox(key="compare_subject").set_value("mathematics").run()
+    assert not at.exception
+    assert at.query_params["subject"] == "mathematics"
+    at.segmented_control(key="compare_chart").set_value("map").run()
+    assert at.query_params["chart"] == "map" and at.query_params["subject"] == "mathematics"
+
+
+def test_a_stale_link_opens_the_nearest_view_with_data():
+    at = open_page("pages/compare.py", indicator="no_such_code", grade="9", year="1800", countries="PER,XX")
+    assert at.query_params["indicator"] == "score_mean"
+    assert at.query_params["countries"] == "PER"
+    assert charts(at)
+
+
+def test_sources_name_the_version_and_the_file():
+    at = open_page("pages/compare.py", chart="ranking", countries="PER")
+    sources = at.dataframe[1].value
+    assert list(sources[t("table.version", "es")]) == [1]
+    assert "LLECE ERCE 2019" in sources[t("table.source", "es")].iloc[0]
