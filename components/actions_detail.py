@@ -60,6 +60,27 @@ def evidence_text(action: pd.Series, version: int, lang: str) -> str:
     return t("actions.evidence_text", lang, indicator=name, country=country_label(country, lang))
 
 
+def evidence_params(action: pd.Series, lang: str) -> dict[str, str] | None:
+    """The /compare view of the evidence: the indicator ranked, the country picked out."""
+    indicator, country = action["evidence_indicator"], action["evidence_country"]
+    if not indicator:
+        return None
+    params = {"chart": "ranking", "indicator": str(indicator), "lang": lang}
+    return params | ({"countries": str(country)} if country else {})
+
+
+def render_evidence_links(action: pd.Series, lang: str) -> None:
+    """Open the evidence on /compare, and the evidence country's profile on /country."""
+    params = evidence_params(action, lang)
+    if params:
+        st.page_link("pages/compare.py", label=t("actions.evidence_open", lang), icon=":material/bar_chart:",
+                     query_params=params)  # fmt: skip
+    if action["evidence_country"]:
+        label = t("compare.open_country", lang, country=country_label(action["evidence_country"], lang))
+        st.page_link("pages/country.py", label=label, icon=":material/flag:",
+                     query_params={"country": str(action["evidence_country"]), "lang": lang})  # fmt: skip
+
+
 def render_action_detail(
     action: pd.Series, groups: dict[str, dict[str, str]], version: int, lang: str
 ) -> None:
@@ -80,6 +101,7 @@ def render_action_detail(
             _fact(t("actions.col_status", lang), t(f"status.{action['status']}", lang))
             _fact(t("actions.col_completion", lang), t(f"completion.{action['completion']}", lang))
             _fact(t("actions.col_evidence", lang), evidence_text(action, version, lang))
+            render_evidence_links(action, lang)
 
 
 def render_action_history(code: str, version: int, lang: str) -> None:
