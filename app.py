@@ -6,6 +6,7 @@ from components.live import render_live_refresh
 from components.overview import (
     render_activity,
     render_headlines,
+    render_map,
     render_meeting_header,
     render_status_metrics,
     render_submissions,
@@ -17,10 +18,11 @@ ctx = setup_page("overview")
 render_meeting_header(ctx.lang)
 published = render_status_metrics(ctx.lang)
 render_headlines(ctx.lang)
-table, activity = st.columns([2, 1], gap="large")
-with table:
-    render_submissions(published, ctx.lang)
+map_column, activity = st.columns([3, 2], gap="large")
+with map_column:
+    render_map(ctx.lang)
 with activity:
     render_activity(ctx.lang)
+render_submissions(published, ctx.lang)
 st.caption(t("overview.source_note", ctx.lang))
 render_live_refresh(ctx.version)

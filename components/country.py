@@ -56,12 +56,12 @@ def render_country_choice(default: str | None, lang: str) -> str:
 
 
 def _row_label(row: pd.Series, lang: str) -> str:
-    parts = [indicator_info(row["indicator_code"], lang)[0]]
+    """Subject and grade first: they are what tells rows of one indicator apart on a phone."""
+    name = indicator_info(row["indicator_code"], lang)[0]
+    grade = t("compare.grade_short", lang, grade=int(row["grade"])) if pd.notna(row["grade"]) else ""
     if isinstance(row["subject"], str):
-        parts.append(SUBJECTS[row["subject"]][lang])
-    if pd.notna(row["grade"]):
-        parts.append(t("compare.grade_short", lang, grade=int(row["grade"])))
-    return " · ".join(parts) + f" ({int(row['year'])})"
+        return f"{SUBJECTS[row['subject']][lang]} {grade} · {name}".replace("  ", " ")
+    return f"{name} · {grade}" if grade else name
 
 
 @st.cache_data(show_spinner=False)
@@ -82,7 +82,7 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
     profile = profile.copy()
     profile["row_label"] = [_row_label(row, lang) for _, row in profile.iterrows()]
     profile["verdict_label"] = [chart_text.verdict_label(v, lang) for v in profile["verdict"]]
-    columns = {"row_label": "indicator", "value": "value", "mean": "mean", "diff": "diff"}
+    columns = {"row_label": "indicator", "year": "year", "value": "value", "mean": "mean", "diff": "diff"}
     columns |= {"diff_se": "diff_se", "verdict_label": "verdict"}
     own = frame[frame["country_iso3"] == iso3]
     return ChartBundle(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.compare_bundles import map_bundle
 from components.data import (
     data_version,
     load_meeting_info,
@@ -20,6 +21,7 @@ from data_access.catalogues import SUBJECTS, country_name
 from data_access.formatting import format_dates, format_number, format_when
 from data_access.i18n import t
 from data_access.statistics import regional_figure
+from data_access.views import View
 
 HEADLINE_YEAR, HEADLINE_EARLIER, HEADLINE_GRADE = 2019, 2013, 6
 
@@ -122,3 +124,21 @@ def render_meeting_header(lang: str) -> None:
     if where_when:
         st.text(where_when)  # typed by organizers: shown as text, never as markdown
     st.caption(t("overview.intro", lang))
+
+
+def render_map(lang: str) -> None:
+    """Grade-6 reading on the map of the region, with a link to explore it on /compare."""
+    view = View(chart="map", grade=HEADLINE_GRADE, subject="reading", year=HEADLINE_YEAR)
+    st.subheader(t("overview.map_title", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
+    bundle = map_bundle(view, lang)
+    if bundle.empty:
+        st.info(t("compare.no_results", lang))
+        return
+    st.caption(bundle.caption)
+    st.altair_chart(bundle.chart, width="stretch", theme=None, key="overview_map", alt=bundle.caption)
+    st.page_link(
+        "pages/compare.py",
+        label=t("country.explore", lang),
+        icon=":material/bar_chart:",
+        query_params={**view.to_params(), "lang": lang},
+    )
