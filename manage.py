@@ -37,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--template-lang", dest="template_lang", choices=LANGUAGES, default=None)
     exp = sub.add_parser("export", help="write every published figure to OUT.xlsx or OUT.csv")
     exp.add_argument("out", type=Path)
+    rep = sub.add_parser("report", help="write the meeting report (PDF), and optionally its data and briefs")
+    rep.add_argument("out", type=Path, help="the report, OUT.pdf")
+    rep.add_argument(
+        "--lang", dest="report_lang", choices=LANGUAGES, default=None, help="language of the report and pack"
+    )
+    rep.add_argument(
+        "--pack", type=Path, help="also write every published figure and a sources sheet (.xlsx)"
+    )
+    rep.add_argument("--briefs", type=Path, help="also write one brief per country in es, pt and en here")
     usr = sub.add_parser("create-user", help="create an organizer or a country coordinator account")
     usr.add_argument("name")
     usr.add_argument("--role", required=True, choices=(ORGANIZER, COORDINATOR))
@@ -81,10 +90,30 @@ def _dispatch(args: argparse.Namespace) -> int:
         return tasks.template(args.out, country=args.country, lang=args.template_lang or tasks.lang)
     if args.command == "export":
         return tasks.export(args.out)
+    if args.command == "report":
+        return _report(tasks, args)
     if args.command == "create-user":
         password = cli_tasks.read_password(args.password_file, tasks.lang)
         return tasks.create_user(args.name, role=args.role, country=args.country, password=password)
     raise AssertionError(args.command)
+
+
+def _report(tasks: cli_tasks.Tasks, args: argparse.Namespace) -> int:
+    # Imported here: the report draws charts through components (Streamlit's loaders, in bare
+    # mode, whose "no runtime" warnings are noise on a console), which other commands need not load.
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    from components import report
+
+    return tasks.report(
+        args.out,
+        lang=args.report_lang or tasks.lang,
+        build_report=report.build_report,
+        build_briefs=report.build_briefs,
+        pack=args.pack,
+        briefs=args.briefs,
+    )
 
 
 if __name__ == "__main__":

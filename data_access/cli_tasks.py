@@ -6,6 +6,7 @@ Layer: data_access (manage.py only parses arguments and prints).
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from data_access.errors import EncuentroError
 from data_access.i18n import normalize_lang, t
 from data_access.imports import ImportResult, import_file
 from data_access.models import Submission
+from data_access.report_pack import build_pack
+from data_access.report_pdf import RenderedPdf
 from data_access.settings import Settings, get_settings
 from data_access.store import engine_for, migrate, read_with, session_scope
 from data_access.template import build_results_template
@@ -130,6 +133,42 @@ class Tasks:
         else:
             raise CommandError(t("cli.export_suffix", self.lang), exit_code=2)
         print(t("cli.exported", self.lang, rows=len(frame), path=out))
+        return 0
+
+    def report(
+        self,
+        out: Path,
+        *,
+        lang: str,
+        build_report: Callable[[str], RenderedPdf],
+        build_briefs: Callable[[], dict[str, bytes]],
+        pack: Path | None = None,
+        briefs: Path | None = None,
+    ) -> int:
+        """The meeting report in LANG; optionally the data pack and every country's briefs.
+
+        The builders come from the caller (components), since charts are drawn above this layer.
+        """
+        if out.suffix.lower() != ".pdf":
+            raise CommandError(t("outcome.cli_pdf_suffix", self.lang), exit_code=2)
+        if pack is not None and pack.suffix.lower() != ".xlsx":
+            raise CommandError(t("outcome.cli_pack_suffix", self.lang), exit_code=2)
+        if briefs is not None and briefs.exists() and not briefs.is_dir():
+            raise CommandError(t("outcome.cli_not_a_folder", self.lang, path=briefs), exit_code=2)
+        self._prepare_store()
+        rendered = build_report(lang)
+        out.write_bytes(rendered.data)
+        print(t("outcome.cli_wrote_pdf", self.lang, path=out, pages=rendered.pages, charts=rendered.figures))
+        if pack is not None:
+            pack.write_bytes(build_pack(self.engine, lang))
+            rows = queries.count_observations(self.engine)
+            print(t("outcome.cli_wrote_pack", self.lang, path=pack, rows=rows))
+        if briefs is not None:
+            briefs.mkdir(parents=True, exist_ok=True)
+            files = build_briefs()
+            for name, data in files.items():
+                (briefs / name).write_bytes(data)
+            print(t("outcome.cli_wrote_briefs", self.lang, count=len(files), path=briefs))
         return 0
 
     def create_user(self, name: str, *, role: str, country: str | None, password: str) -> int:

@@ -1,4 +1,5 @@
-"""Administration, for organizers: accounts, the audit log, the indicator catalogue, the meeting."""
+"""Administration, for organizers: accounts, the audit log, the indicator catalogue, the meeting,
+and the meeting report with its data pack."""
 
 import streamlit as st
 
@@ -6,17 +7,19 @@ from components.admin_accounts import render_accounts
 from components.admin_audit import render_audit_log
 from components.admin_catalogue import render_catalogue
 from components.admin_meeting import render_meeting_settings
+from components.admin_report import render_report_downloads
 from components.setup import setup_page
 from data_access.i18n import t
 
 ctx = setup_page("admin")
 st.title(t("admin.title", ctx.lang))
-accounts, audit, catalogue, meeting = st.tabs(
+accounts, audit, catalogue, meeting, report = st.tabs(
     [
         t("admin.tab_accounts", ctx.lang),
         t("admin.tab_audit", ctx.lang),
         t("admin.tab_catalogue", ctx.lang),
         t("admin.tab_meeting", ctx.lang),
+        t("outcome.admin_tab", ctx.lang),
     ]
 )
 with accounts:
@@ -27,3 +30,5 @@ with catalogue:
     render_catalogue(ctx.actor, ctx.lang)
 with meeting:
     render_meeting_settings(ctx.actor, ctx.lang)
+with report:
+    render_report_downloads(ctx.lang)
