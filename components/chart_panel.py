@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.charts_more import to_spec
 from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg
 from data_access.i18n import t
 
@@ -35,13 +36,8 @@ class ChartBundle:
         return self.chart is None or self.table.empty
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
-    return chart.to_dict()
-
-
-def render_downloads(bundle: ChartBundle, lang: str, key: str) -> None:
+def render_downloads(bundle: ChartBundle, spec: dict, lang: str, key: str) -> None:
     """CSV and XLSX of the table (with its sources), PNG and SVG of the chart."""
-    spec = _spec(bundle.chart)
     sheets = {t("compare.sheet_data", lang): bundle.table, t("compare.sheet_sources", lang): bundle.sources}
     buttons = (
         ("csv", lambda: frame_to_csv(bundle.table), "text/csv"),
@@ -73,16 +69,17 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
     chart_tab, table_tab, sources_tab = st.tabs(
         [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
     )
+    spec = to_spec(bundle.chart)
     with chart_tab:
         # theme=None: the builders set fonts and sizes themselves, and the downloads match the page
-        st.altair_chart(bundle.chart, width="stretch", theme=None, key=f"{key}_chart", alt=bundle.caption)
+        st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=f"{key}_chart", alt=bundle.caption)
     with table_tab:
         st.dataframe(bundle.table, hide_index=True, width="stretch")
     with sources_tab:
         st.dataframe(bundle.sources, hide_index=True, width="stretch")
     for note in bundle.notes:
         st.caption(note)
-    render_downloads(bundle, lang, key)
+    render_downloads(bundle, spec, lang, key)
 
 
 def _escape(text: str) -> str:

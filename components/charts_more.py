@@ -36,6 +36,22 @@ from data_access.i18n import t
 BOUNDARIES = Path(__file__).resolve().parents[1] / "data_access" / "reference" / "lac_boundaries.geojson"
 SMALL_STATE = 0.5  # square degrees of land: below this a country is also drawn as a dot
 MAP_HEIGHT = 560
+BOUNDARY_DATA = "lac_boundaries"
+
+
+def _names_data(node: object, name: str) -> bool:
+    if isinstance(node, dict):
+        return node.get("name") == name or any(_names_data(v, name) for v in node.values())
+    return isinstance(node, list) and any(_names_data(v, name) for v in node)
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """CHART's Vega-Lite spec for the page, the downloads and the report, with the shipped
+    boundaries attached when the map names them (unvalidated: the builders' tests validate)."""
+    spec = chart.to_dict(validate=False)
+    if _names_data(spec.get("layer", []), BOUNDARY_DATA):
+        spec.setdefault("datasets", {})[BOUNDARY_DATA] = lac_boundaries()
+    return spec
 
 
 @cache
@@ -164,7 +180,9 @@ def build_map_chart(table: pd.DataFrame, lang: str, value_title: str = "") -> al
     values = _map_values(table, lang)
     title = value_title or t("axes.value", lang)
     lookup = alt.LookupData(values, "iso3", ["name", "value", "value_text"])
-    shapes = alt.InlineData(values=lac_boundaries(), format=alt.DataFormat(property="features"))
+    # Named, not inline: the spec gets the shapes once, in to_spec (Altair copies inline data on
+    # every chained call, which cost a second and a half per map)
+    shapes = alt.NamedData(name=BOUNDARY_DATA, format=alt.DataFormat(property="features"))
     colour = alt.Color(
         "value:Q",
         title=title,

@@ -96,8 +96,9 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
     if frame.empty:
         return _empty(view, lang)
     table = with_country(only_countries(comparisons.heatmap_table(frame), view.countries), lang)
+    names = {code: indicator_info(code, lang)[0] for code in table["indicator_code"].unique()}
     table["column_label"] = [
-        indicator_info(code, lang)[0] + (f" · {SUBJECTS[s][lang]}" if isinstance(s, str) else "")
+        names[code] + (f" · {SUBJECTS[s][lang]}" if isinstance(s, str) else "")
         for code, s in zip(table["indicator_code"], table["subject"], strict=True)
     ]
     columns = {"country": "country", "column_label": "indicator", "value": "value", "mean": "mean"}

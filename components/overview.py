@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.charts_more import to_spec
 from components.compare_bundles import map_bundle
 from components.data import (
     data_version,
@@ -135,7 +136,8 @@ def render_map(lang: str) -> None:
         st.info(t("compare.no_results", lang))
         return
     st.caption(bundle.caption)
-    st.altair_chart(bundle.chart, width="stretch", theme=None, key="overview_map", alt=bundle.caption)
+    spec = to_spec(bundle.chart)
+    st.vega_lite_chart(spec=spec, width="stretch", theme=None, key="overview_map", alt=bundle.caption)
     st.page_link(
         "pages/compare.py",
         label=t("country.explore", lang),

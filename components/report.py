@@ -16,6 +16,7 @@ import pandas as pd
 
 from components.actions import country_label, group_label, load_action_groups, load_actions
 from components.chart_panel import ChartBundle
+from components.charts_more import to_spec
 from components.compare_views import build_bundle
 from components.country import profile_bundle
 from components.data import (
@@ -91,7 +92,7 @@ def sources_line(sources: pd.DataFrame, lang: str) -> str:
 
 def to_figure(number: int | None, name: str, bundle: ChartBundle, lang: str) -> Figure:
     """A bundle as printed: numbered title (none without NUMBER), caption, image, sources."""
-    png = spec_to_png(bundle.chart.to_dict(), CHART_WIDTH, CHART_SCALE)
+    png = spec_to_png(to_spec(bundle.chart), CHART_WIDTH, CHART_SCALE)
     return Figure(
         title=t("outcome.figure", lang, number=number, name=name) if number else "",
         caption=bundle.caption,

@@ -128,7 +128,7 @@ def resolve_view(view: View, cuts: pd.DataFrame) -> tuple[View, ViewOptions]:
 
     CUTS holds the distinct (indicator_code, year, grade, subject, group) that are published.
     """
-    indicators = tuple(dict.fromkeys(cuts["indicator_code"]))
+    indicators = tuple(cuts["indicator_code"].unique())
     indicator = _pick(view.indicator, list(indicators), ("score_mean",))
     rows = cuts[cuts["indicator_code"] == indicator]
     grades = _values(rows, "grade")

@@ -18,6 +18,7 @@ from components.charts_more import (
     build_scatter_chart,
     lac_boundaries,
     small_states,
+    to_spec,
 )
 from data_access.catalogues import lac_countries
 
@@ -125,7 +126,7 @@ def data_text(spec: dict) -> str:
 
 
 def svg(chart, width: int = 390) -> str:
-    spec = chart.to_dict()
+    spec = to_spec(chart)
     spec["width"] = width  # "container" needs a page; the renderer needs a number
     return vlc.vegalite_to_svg(spec)
 
@@ -218,7 +219,9 @@ def test_scatter_points_labels_regression_and_r():
 def test_map_draws_every_country_and_looks_values_up():
     table = ranking_table()
     chart = build_map_chart(table, "es", value_title="Puntaje")
-    spec = chart.to_dict()
+    chart.to_dict()  # valid Vega-Lite as Altair builds it
+    spec = to_spec(chart)
+    assert len(spec["datasets"]["lac_boundaries"]["features"]) == len(lac_countries())
     shapes = unit_with(spec, "geoshape")
     assert len(shapes) == 2 and spec["projection"]["type"] == "mercator"
     lookup = shapes[1]["transform"][0]
