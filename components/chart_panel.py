@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from components.charts_more import to_spec
-from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg
+from components.compare_data import SOURCE_COLUMNS
+from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg, titled_spec
 from data_access.i18n import t
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +27,7 @@ class ChartBundle:
 
     name: str  # file name stem of the downloads
     caption: str
+    title: str = ""  # what the chart shows ("Ranking: Mean score · Grade 6 · Reading · 2019")
     chart: alt.TopLevelMixin | None = None
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -36,8 +38,17 @@ class ChartBundle:
         return self.chart is None or self.table.empty
 
 
+def source_lines(sources: pd.DataFrame) -> list[str]:
+    """The distinct sources cited behind a chart, one line each (the images carry them)."""
+    if sources.empty:
+        return []
+    column = sources.columns[SOURCE_COLUMNS.index("source")]
+    return [str(s) for s in dict.fromkeys(sources[column]) if str(s)]
+
+
 def render_downloads(bundle: ChartBundle, spec: dict, lang: str, key: str) -> None:
-    """CSV and XLSX of the table (with its sources), PNG and SVG of the chart."""
+    """CSV and XLSX of the table (with its sources), PNG and SVG of the chart, titled."""
+    spec = titled_spec(spec, bundle.title, source_lines(bundle.sources))
     sheets = {t("compare.sheet_data", lang): bundle.table, t("compare.sheet_sources", lang): bundle.sources}
     buttons = (
         ("csv", lambda: frame_to_csv(bundle.table), "text/csv"),

@@ -13,13 +13,13 @@ from data_access.formatting import format_number
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 VERDICT_COLORS = {
     "above": "#0072B2",
-    "same": "#999999",
+    "same": "#7A7A7A",
     "below": "#D55E00",
-    "none": "#CCCCCC",
+    "none": "#F2F2F2",  # near white with the dark outline: "not tested" never looks like "same"
     "up": "#0072B2",
     "down": "#D55E00",
     "significant": "#0072B2",
-    "not_significant": "#999999",
+    "not_significant": "#7A7A7A",
 }
 LEVEL_COLORS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
 GROUP_COLORS = ("#E69F00", "#0072B2")
@@ -120,4 +120,5 @@ def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixi
         .configure_legend(labelFontSize=FONT, titleFontSize=FONT, symbolSize=120, titleLimit=360)
         .configure_title(fontSize=FONT + 2, anchor="start")
         .configure_view(stroke=None)
+        .configure_axisQuantitative(tickCount=8, labelOverlap=True)
     )

@@ -89,14 +89,15 @@ def _country_axis(order: list[str] | None, field: str = "country") -> alt.Y:
 
 
 def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Countries by indicator: colour = standardised difference from the regional mean, text = difference.
+    """Countries by indicator: colour and text = the standardised difference from the regional
+    mean (so the numbers read on the legend's scale); the tooltip adds the difference in units.
 
     Needs country, column_label, std_diff, diff; diff_text and value_text are used when present.
     Blue is above the regional mean and orange below, as in the ranking.
     """
     data = prepared(table, ("country", "column_label", "std_diff", "diff"))
-    wide = data["diff"].abs().max() >= 10  # whole numbers keep cells narrow enough for a phone
-    with_text(data, lang, "diff", decimals=0 if wide else 1, signed=True)
+    with_text(data, lang, "diff", signed=True)
+    with_text(data, lang, "std_diff", signed=True)
     with_text(data, lang, "value")
     if "value_text" not in data.columns:
         data["value_text"] = "–"
@@ -121,7 +122,7 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     ]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
     ink = alt.condition(f"abs(datum.std_diff) > {0.6 * reach}", alt.value("white"), alt.value("black"))
-    text = base.mark_text(fontSize=12).encode(text="diff_text:N", color=ink, tooltip=tooltip)
+    text = base.mark_text(fontSize=12).encode(text="std_diff_text:N", color=ink, tooltip=tooltip)
     chart = alt.layer(cells, text).properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 50})
     return finish(chart, lang, rows_height(len(order), extra=150))
 

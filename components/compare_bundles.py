@@ -23,7 +23,7 @@ from components.compare_data import (
     with_country,
 )
 from data_access import chart_text, comparisons
-from data_access.catalogues import GROUPS
+from data_access.catalogues import GROUPS, country_name
 from data_access.i18n import t
 from data_access.views import View
 
@@ -64,7 +64,17 @@ def ranking_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_ranking_chart(shown, comparison.mean, lang, sort=view.sort, value_title=name),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
-        notes=provisional_notes(frame, lang),
+        notes=missing_notes(view, comparison.table, lang) + provisional_notes(frame, lang),
+    )
+
+
+def missing_notes(view: View, table: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    """Chosen countries without a figure for this view, named rather than silently left out."""
+    missing = [c for c in view.countries if c not in set(table["country_iso3"])]
+    if not missing:
+        return ()
+    return (
+        t("compare.missing_countries", lang, countries=", ".join(country_name(c, lang) for c in missing)),
     )
 
 

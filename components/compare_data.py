@@ -94,4 +94,7 @@ def display_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd
     """The columns people see, in order, with headers in LANG (table.<key>)."""
     present = {source: key for source, key in columns.items() if source in frame.columns}
     out = frame[list(present)].copy()
+    out = out.loc[:, [c for c in out.columns if out[c].notna().any()]]  # no SE anywhere: no SE column
+    numbers = out.select_dtypes("number").columns
+    out[numbers] = out[numbers].round(2)  # what people read; the store keeps full precision
     return out.rename(columns={source: t(f"table.{key}", lang) for source, key in present.items()})

@@ -17,6 +17,7 @@ from data_access.i18n import t
 from data_access.views import CHARTS, DOMAINS, PAIRS, SORTS, View, ViewOptions, parse_view, resolve_view
 
 KEY = "compare_{}"
+OPEN_KEY = "compare_filters_open"
 # Which filters each chart uses; the others stay in the URL untouched.
 CHART_FIELDS: dict[str, tuple[str, ...]] = {
     "ranking": ("indicator", "grade", "subject", "year", "group", "countries", "sort"),
@@ -37,6 +38,7 @@ def _encode(value: object) -> str:
 
 def _on_change(field: str) -> None:
     st.query_params[field] = _encode(st.session_state[KEY.format(field)])
+    st.session_state[OPEN_KEY] = field != "chart"  # the panel's title changes: keep it open
 
 
 def _decode(field: str, text: str) -> object:
@@ -125,7 +127,9 @@ def view_summary(view: View, lang: str) -> str:
 def render_filters(view: View, options: ViewOptions, lang: str) -> None:
     """The filters the chosen chart uses, folded under a one-line summary (a phone shows the
     chart first); rows of up to four that stack on a phone."""
-    with st.expander(view_summary(view, lang), icon=":material/tune:"):
+    with st.expander(
+        view_summary(view, lang), icon=":material/tune:", expanded=st.session_state.get(OPEN_KEY, False)
+    ):
         render_fields(view, options, CHART_FIELDS[view.chart], lang)
 
 

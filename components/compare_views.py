@@ -32,6 +32,7 @@ from components.compare_data import (
     view_cut,
     with_country,
 )
+from components.compare_filters import view_summary
 from components.data import data_version, load_cuts, load_indicators, load_observations
 from data_access import chart_text, comparisons
 from data_access.catalogues import SUBJECTS
@@ -154,5 +155,7 @@ BUNDLES: dict[str, Callable[[View, str], ChartBundle]] = {
 
 
 def build_bundle(view: View, lang: str) -> ChartBundle:
-    """The bundle for VIEW's chart type."""
-    return BUNDLES[view.chart](view, lang)
+    """The bundle for VIEW's chart type, titled as the filters describe it."""
+    bundle = BUNDLES[view.chart](view, lang)
+    bundle.title = f"{t(f'compare.chart.{view.chart}', lang)}: {view_summary(view, lang)}"
+    return bundle

@@ -21,6 +21,7 @@ from components.compare_data import (
     sources_table,
     view_cut,
 )
+from components.compare_filters import view_summary
 from components.data import data_version, load_observations, load_published
 from components.history import load_versions
 from data_access import chart_text, comparisons
@@ -87,6 +88,7 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
     own = frame[frame["country_iso3"] == iso3]
     return ChartBundle(
         name=name,
+        title=f"{country_name(iso3, lang)}: {t('country.section_profile', lang)}",
         caption=chart_text.caption_profile(profile, iso3, lang),
         chart=build_profile_chart(profile, lang),
         table=display_table(profile, columns, lang),
@@ -115,6 +117,7 @@ def gaps_bundle(view: View, iso3: str, lang: str) -> ChartBundle:
     columns = {"country": "gap", "value_a": "first_value", "value_b": "last_value", "gap": "diff"}
     return ChartBundle(
         name=name,
+        title=f"{country_name(iso3, lang)}: {t('country.section_gaps', lang)} · {view_summary(view, lang)}",
         caption=t("country.gaps_caption", lang, indicator=indicator, year=view.year or ""),
         chart=build_gap_chart(gaps, t("country.first_group", lang), t("country.second_group", lang), lang),
         table=display_table(gaps, columns | {"verdict_label": "verdict"}, lang),
@@ -125,7 +128,11 @@ def gaps_bundle(view: View, iso3: str, lang: str) -> ChartBundle:
 
 def country_trend(view: View, iso3: str, lang: str) -> ChartBundle:
     """The country's cycles of the view's indicator against the regional line."""
-    return trend_bundle(view.with_changes(chart="trend", countries=(iso3,)), lang)
+    bundle = trend_bundle(view.with_changes(chart="trend", countries=(iso3,)), lang)
+    bundle.title = (
+        f"{country_name(iso3, lang)}: {t('compare.chart.trend', lang)} · {view_summary(view, lang)}"
+    )
+    return bundle
 
 
 def render_versions(iso3: str, lang: str) -> None:

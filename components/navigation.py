@@ -30,6 +30,7 @@ PAGES: tuple[Page, ...] = (
     Page("country", "pages/country.py", ":material/flag:"),
     Page("working_groups", "pages/working_groups.py", ":material/groups:"),
     Page("actions", "pages/actions.py", ":material/task_alt:"),
+    Page("present", "pages/present.py", ":material/slideshow:"),
     Page("upload", "pages/upload.py", ":material/upload_file:", STAFF),
     Page("admin", "pages/admin.py", ":material/admin_panel_settings:", ORGANIZERS),
 )

@@ -67,6 +67,15 @@ def _fixed_width(spec: Mapping[str, object], width: int) -> dict:
     return fixed
 
 
+def titled_spec(spec: Mapping[str, object], title: str, subtitle: list[str]) -> dict:
+    """SPEC with a title and subtitle lines, so an exported image says what it shows and whence."""
+    out = dict(spec)
+    if title:
+        out["title"] = {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 15,
+                        "subtitleFontSize": 11, "subtitleColor": "#555555"}  # fmt: skip
+    return out
+
+
 def spec_to_svg(spec: Mapping[str, object], width: int = EXPORT_WIDTH) -> str:
     """The chart as SVG, drawn by the same Vega-Lite the browser uses (vl-convert, no browser)."""
     return vlc.vegalite_to_svg(_fixed_width(spec, width))

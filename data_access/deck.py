@@ -121,10 +121,7 @@ def save_deck(*, engine: Engine, actor: Actor, slides: list[dict] | tuple[Slide,
     return deck
 
 
-def get_presenter_state(engine: Engine) -> PresenterState:
-    """Which slide the projector shows; slide 0 and running before anyone presented."""
-    with read_session(engine) as session:
-        stored = _read(session, STATE_KEY)
+def _state_from(stored: str | None) -> PresenterState:
     try:
         data = json.loads(stored) if stored else {}
         return PresenterState(
@@ -134,12 +131,24 @@ def get_presenter_state(engine: Engine) -> PresenterState:
         return PresenterState()
 
 
-def set_presenter_state(*, engine: Engine, actor: Actor, slide: int, paused: bool) -> PresenterState:
-    """Move the projector (organizers only). Not audited per slide: it is not a change to data."""
+def get_presenter_state(engine: Engine) -> PresenterState:
+    """Which slide the projector shows; slide 0 and running before anyone presented."""
+    with read_session(engine) as session:
+        return _state_from(_read(session, STATE_KEY))
+
+
+def set_presenter_state(
+    *, engine: Engine, actor: Actor, slide: int, paused: bool, expected: str | None = None
+) -> PresenterState:
+    """Move the projector (organizers only; not audited, it is not a change to data). With
+    EXPECTED (the changed_at the caller saw), a move someone else already made wins, so two
+    presenter tabs never skip a slide between them."""
     require_organizer(actor)
-    state = PresenterState(
-        max(0, int(slide)), bool(paused), datetime.now(UTC).isoformat(timespec="milliseconds")
-    )
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    state = PresenterState(max(0, int(slide)), bool(paused), now)
     with session_scope(engine) as session:
+        current = _state_from(_read(session, STATE_KEY))
+        if expected is not None and current.changed_at != expected:
+            return current
         _write(session, STATE_KEY, json.dumps(asdict(state)))
     return state

@@ -7,6 +7,7 @@ from components.chart_panel import render_chart_panel
 from components.compare_filters import current_view, render_chart_choice, render_filters, sync_url
 from components.compare_views import build_bundle
 from components.live import render_live_refresh
+from components.presenter_deck import render_add_to_deck
 from components.setup import setup_page
 from data_access.i18n import t
 
@@ -22,4 +23,5 @@ sync_url(view, ctx.lang)
 render_chart_choice(view, ctx.lang)
 render_filters(view, options, ctx.lang)
 render_chart_panel(build_bundle(view, ctx.lang), ctx.lang, key="compare")
+render_add_to_deck(ctx.actor, view, ctx.lang)
 render_live_refresh(ctx.version)

@@ -14,6 +14,7 @@ from components.country import (
     render_versions,
 )
 from components.live import render_live_refresh
+from components.presenter_deck import render_add_to_deck
 from components.setup import setup_page
 from data_access.catalogues import country_name
 from data_access.i18n import t
@@ -25,6 +26,7 @@ st.caption(t("country.intro", ctx.lang))
 
 st.subheader(t("country.section_profile", ctx.lang), divider="gray")
 render_chart_panel(profile_bundle(iso3, ctx.lang), ctx.lang, key="country_profile")
+render_add_to_deck(ctx.actor, {"country": iso3}, ctx.lang, kind="country")
 
 view, options, cuts = current_view()
 if not cuts.empty:

@@ -17,7 +17,11 @@ def test_organizer_opens_the_admin_page(server, page, data_dir):
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.admin", "es")).click()
     page.get_by_role("tab").first.wait_for()
     wait_ready(page)
-    assert page.get_by_role("tab").count() == 4
+    assert page.get_by_role("tab").count() == 5
+    page.get_by_role("tab", name=t("outcome.admin_tab", "es")).click()
+    with page.expect_download(timeout=120_000) as report:
+        page.get_by_role("button", name=t("outcome.download_pdf", "es")).click()
+    assert report.value.path().read_bytes().startswith(b"%PDF-")
     assert page.dialogs == []
 
 

@@ -193,14 +193,14 @@ def test_levels_bars_centred_on_the_boundary():
     assert "<svg" in svg(build_levels_chart(levels_table(), "pt"))
 
 
-def test_heatmap_rect_diverging_at_zero_with_difference_text():
+def test_heatmap_rect_diverging_at_zero_with_the_standardised_difference_as_text():
     spec = build_heatmap_chart(heatmap_table(), "es").to_dict()
     rect = unit_with(spec, "rect")[0]
     assert rect["encoding"]["x"]["field"] == "column_label" and rect["encoding"]["y"]["field"] == "country"
     colour = rect["encoding"]["color"]
     assert colour["field"] == "std_diff" and colour["type"] == "quantitative"
     assert colour["scale"]["scheme"] == "blueorange" and colour["scale"]["domainMid"] == 0
-    assert unit_with(spec, "text")[0]["encoding"]["text"]["field"] == "diff_text"
+    assert unit_with(spec, "text")[0]["encoding"]["text"]["field"] == "std_diff_text"
     assert "+43" in data_text(spec) and "741,2" in data_text(spec)
     assert "<svg" in svg(build_heatmap_chart(heatmap_table(), "es"))
 

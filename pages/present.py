@@ -1,0 +1,18 @@
+"""The presenter, served at /present: organizers show live slides on the projector (with a QR
+code to join); everyone else, and /present?follow=1, sees the slide the projector shows."""
+
+import streamlit as st
+
+from components.presenter_deck import render_deck_editor
+from components.presenter_view import render_follower, render_presenter
+from components.setup import setup_page
+from data_access.i18n import t
+
+ctx = setup_page("present")
+if ctx.actor.is_organizer and st.query_params.get("follow") != "1":
+    render_presenter(ctx.actor, ctx.lang)
+    render_deck_editor(ctx.actor, ctx.lang)
+else:
+    st.title(t("present.title", ctx.lang))
+    st.caption(t("present.follow_intro", ctx.lang))
+    render_follower(ctx.lang)
