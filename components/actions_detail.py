@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.actions import FLASH_KEY, country_label, due_text, group_label, load_action_history
 from components.admin import load_indicator_frame
-from components.data import get_engine
+from components.data import data_version, get_engine, load_cuts
 from data_access.actors import Actor
 from data_access.columns import ACTION_STATUSES, COMPLETIONS
 from data_access.errors import EncuentroError
@@ -72,7 +72,7 @@ def evidence_params(action: pd.Series, lang: str) -> dict[str, str] | None:
 def render_evidence_links(action: pd.Series, lang: str) -> None:
     """Open the evidence on /compare, and the evidence country's profile on /country."""
     params = evidence_params(action, lang)
-    if params:
+    if params and params["indicator"] in set(load_cuts(data_version())["indicator_code"]):
         st.page_link("pages/compare.py", label=t("actions.evidence_open", lang), icon=":material/bar_chart:",
                      query_params=params)  # fmt: skip
     if action["evidence_country"]:

@@ -135,3 +135,25 @@ def test_organizer_saves_a_status_change(engine):
     assert list_actions(engine).set_index("code").loc["A02", "status"] == "in_progress"
     history = list_action_history(engine, "A02")
     assert history.iloc[0]["author"] == "org" and history.iloc[0]["status"] == "in_progress"
+
+
+def test_the_evidence_opens_its_compare_view_and_the_countrys_profile():
+    at = open_actions(None, params={"action": "A04"})
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    evidence = links[t("actions.evidence_open", "en")]
+    assert evidence.page.endswith("compare")
+    assert "indicator=ser_empathy" in evidence.query_string and "countries=CRI" in evidence.query_string
+    profile = links[t("compare.open_country", "en", country="Costa Rica")]
+    assert profile.page.endswith("country") and "country=CRI" in profile.query_string
+    at.switch_page("pages/compare.py")
+    for key, value in (p.split("=") for p in evidence.query_string.split("&")):
+        at.query_params[key] = value
+    at = rerun(at)
+    assert "Costa Rica" in at.markdown[0].value
+
+
+def test_evidence_without_published_figures_links_only_to_the_country():
+    at = open_actions(None, params={"action": "A03"})  # dropout rate: no country has published it
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert t("actions.evidence_open", "en") not in labels
+    assert t("compare.open_country", "en", country="Dominican Republic") in labels
