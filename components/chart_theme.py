@@ -25,6 +25,7 @@ LEVEL_COLORS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
 GROUP_COLORS = ("#E69F00", "#0072B2")
 SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 REGIONAL_COLOR = "#333333"
+MANY_LINES = "#A6A6A6"  # one grey for every line when there are too many to colour apart
 STROKE = "#4D4D4D"  # outline so pale and grey dots stay visible on white
 NO_DATA = "#E3E3E3"
 HEATMAP_SCHEME = "blueorange"

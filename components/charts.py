@@ -13,6 +13,7 @@ from components.chart_theme import (
     GROUP_COLORS,
     LABEL_LIMIT,
     LEVEL_COLORS,
+    MANY_LINES,
     REGIONAL_COLOR,
     ROMAN,
     SERIES_COLORS,
@@ -88,10 +89,12 @@ def build_ranking_chart(
     return finish(chart, lang, rows_height(len(data), VERDICT_LEGEND))
 
 
-def _series_color(countries: list[str], lang: str) -> alt.Color:
-    scale = alt.Scale(domain=countries, range=list(SERIES_COLORS[: len(countries)]))
+def _series_color(countries: list[str], lang: str) -> alt.Color | alt.ColorValue:
+    """Up to eight countries get Okabe-Ito colours and a legend; more would not be told apart, so
+    they are drawn in one grey (the tooltip names each line) and the page suggests choosing."""
     if len(countries) > len(SERIES_COLORS):
-        scale = alt.Scale(domain=countries, scheme="tableau20")
+        return alt.value(MANY_LINES)
+    scale = alt.Scale(domain=countries, range=list(SERIES_COLORS[: len(countries)]))
     legend = alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=150)
     return alt.Color("country:N", title=t("axes.country", lang), scale=scale, legend=legend)
 
@@ -141,7 +144,8 @@ def build_trend_chart(
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(y=y, tooltip=tooltip)
     bars = base.mark_rule(size=1.5).encode(y=alt.Y("lo:Q"), y2="hi:Q")
     chart = alt.layer(bars, lines, dots, *_regional_layers(regional, lang))
-    return finish(chart, lang, 330 + 20 * ((len(countries) + 1) // 2))
+    legend_rows = (len(countries) + 1) // 2 if len(countries) <= len(SERIES_COLORS) else 0
+    return finish(chart, lang, 330 + 20 * legend_rows)
 
 
 def _gap_frame(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:

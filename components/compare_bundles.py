@@ -27,6 +27,7 @@ from data_access.catalogues import GROUPS, country_name
 from data_access.i18n import t
 from data_access.views import View
 
+TREND_COLOURS = 8  # more lines than this are drawn in one grey
 LEVEL_CODES = ("level_1_pct", "level_2_pct", "level_3_pct", "level_4_pct")
 RANKING_COLUMNS = {
     "country": "country", "value": "value", "lo": "low", "hi": "high", "se_used": "se", "diff": "diff",
@@ -118,8 +119,13 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_trend_chart(long, regional, lang, value_title=name),
         table=display_table(changes, columns, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
-        notes=provisional_notes(frame, lang),
+        notes=_choose_note(long, lang) + provisional_notes(frame, lang),
     )
+
+
+def _choose_note(long: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    many = long["country"].nunique() > TREND_COLOURS
+    return (t("compare.trend_choose", lang, n=TREND_COLOURS),) if many else ()
 
 
 def gap_bundle(view: View, lang: str) -> ChartBundle:

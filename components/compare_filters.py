@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.data import data_version, load_cuts, load_indicators
+from components.setup import LAST_VIEW_KEY
 from data_access.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
 from data_access.i18n import t
 from data_access.views import CHARTS, DOMAINS, PAIRS, SORTS, View, ViewOptions, parse_view, resolve_view
@@ -87,6 +88,7 @@ def current_view() -> tuple[View, ViewOptions, pd.DataFrame]:
 def sync_url(view: View, lang: str) -> None:
     """Write the whole resolved view into the URL (only when it differs, to avoid churn)."""
     wanted = {**view.to_params(), "lang": lang}
+    st.session_state[LAST_VIEW_KEY.format("compare")] = view.to_params()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

@@ -24,6 +24,7 @@ from components.compare_data import (
 from components.compare_filters import view_summary
 from components.data import data_version, load_observations, load_published
 from components.history import load_versions
+from components.setup import LAST_VIEW_KEY
 from data_access import chart_text, comparisons
 from data_access.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
 from data_access.formatting import format_number, format_when
@@ -46,6 +47,7 @@ def render_country_choice(default: str | None, lang: str) -> str:
     chosen = wanted if wanted in codes else fallback
     st.session_state[COUNTRY_KEY] = chosen
     st.query_params["country"] = chosen
+    st.session_state[LAST_VIEW_KEY.format("country")] = {"country": chosen}
     st.selectbox(
         t("table.country", lang),
         codes,

@@ -20,6 +20,7 @@ from data_access.i18n import normalize_lang, t
 from data_access.settings import LANGUAGES
 
 LANG_KEY = "setup_lang"
+LAST_VIEW_KEY = "setup_last_view_{}"  # a page's last query parameters, so the menu returns to them
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,12 @@ def render_menu(ctx: PageContext) -> None:
     st.markdown(f"**{t('ui.app_name', ctx.lang)}**")
     for page in PAGES:
         if page.visible_to(ctx.role):
+            remembered = st.session_state.get(LAST_VIEW_KEY.format(page.key), {})
             st.page_link(
                 page.file,
                 label=t(f"nav.{page.key}", ctx.lang),
                 icon=page.icon,
-                query_params={"lang": ctx.lang},
+                query_params={**remembered, "lang": ctx.lang},  # back to the view left, in this language
             )
 
 

@@ -11,14 +11,18 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access.actors import Actor
 from data_access.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 PERU_READING_6_2019 = 741.22
 
 
-def open_page(page: str, lang: str = "es", **params: str) -> AppTest:
+def open_page(page: str, lang: str = "es", actor: Actor | None = None, **params: str) -> AppTest:
+    """PAGE as someone arriving from the overview (so the menu's links resolve), ACTOR logged in."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if actor:
+        at.session_state["auth_actor"] = actor
     at.run()
     at.switch_page(page)
     at.query_params["lang"] = lang

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from app_accounts import account
 from streamlit.testing.v1 import AppTest
-from test_compare import ROOT, charts, spec_of
+from test_compare import charts, open_page, spec_of
 
 from components.presenter_deck import from_deck_frame, to_deck_frame
 from data_access.actors import Actor
@@ -23,16 +23,7 @@ from data_access.i18n import t
 
 
 def open_as(page: str, actor: Actor | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if actor:
-        at.session_state["auth_actor"] = actor
-    at.run()
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(page, params.pop("lang", "es"), actor, **params)
 
 
 def present_buttons(at: AppTest) -> list:

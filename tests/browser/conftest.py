@@ -166,3 +166,26 @@ def log_in(page, server: str, username: str, password: str) -> None:
     sidebar.get_by_role("button", name=t("auth.log_in", "es")).click()
     page.wait_for_selector(f"text={username}")
     wait_ready(page)
+
+
+def choose(page, label: str, option: str, scope=None) -> None:
+    """Pick OPTION in the selectbox labelled LABEL (within SCOPE), then wait for the rerun.
+
+    Right after a rerun the combobox can swallow a click (the list opens late, or closes before
+    the option is taken), so the whole open-pick-check cycle is retried until the value shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    box = (scope or page).get_by_test_id("stSelectbox").filter(has_text=label).first
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(10):
+        box.get_by_role("button", name="Open").click()
+        try:
+            wanted.wait_for(timeout=1_000)
+            wanted.click()
+            expect(box.get_by_role("combobox")).to_have_value(option, timeout=2_000)
+            break
+        except (PlaywrightTimeout, AssertionError):
+            page.keyboard.press("Escape")
+    expect(box.get_by_role("combobox")).to_have_value(option)
+    wait_ready(page)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from data_access.actions import list_action_history
 from data_access.columns import ACTION_STATUSES
 from data_access.i18n import t
 from data_access.store import make_engine
-from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
+from tests.browser.conftest import PASSWORD, choose, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -22,26 +21,6 @@ def open_actions(page) -> None:
     """Through the sidebar link: a page.goto would start a new session and lose the login."""
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.actions", "es")).click()
     page.wait_for_selector("[data-testid='stDataFrame']")
-    wait_ready(page)
-
-
-def choose(page, label: str, option: str, scope=None) -> None:
-    """Pick OPTION in the selectbox labelled LABEL (within SCOPE), then wait for the rerun.
-
-    Right after a rerun the combobox can swallow a click (the list opens late, or closes before
-    the option is taken), so the whole open-pick-check cycle is retried until the value shows."""
-    box = (scope or page).get_by_test_id("stSelectbox").filter(has_text=label).first
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(10):
-        box.get_by_role("button", name="Open").click()
-        try:
-            wanted.wait_for(timeout=1_000)
-            wanted.click()
-            expect(box.get_by_role("combobox")).to_have_value(option, timeout=2_000)
-            break
-        except (PlaywrightTimeout, AssertionError):
-            page.keyboard.press("Escape")
-    expect(box.get_by_role("combobox")).to_have_value(option)
     wait_ready(page)
 
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data_access.i18n import t
-from tests.browser.conftest import wait_ready
+from tests.browser.conftest import choose, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,7 @@ def test_every_chart_renders(server, sized_page):
 def test_a_filter_change_rewrites_the_url_and_the_url_reproduces_the_chart(server, page, browser):
     open_view(page, f"{server}/compare?chart=ranking&lang=en")
     page.get_by_test_id("stMain").get_by_test_id("stExpander").first.locator("summary").click()
-    page.get_by_test_id("stSelectbox").filter(has_text=t("compare.subject", "en")).click()
-    page.get_by_role("option", name="Mathematics").click()
+    choose(page, t("compare.subject", "en"), "Mathematics", scope=page.get_by_test_id("stMain"))
     page.wait_for_url(re.compile(r"subject=mathematics"))
     wait_ready(page)
     page.wait_for_selector(RENDERED)
@@ -62,11 +61,19 @@ def test_a_filter_change_rewrites_the_url_and_the_url_reproduces_the_chart(serve
         fresh.context.close()
 
 
-def test_navigating_away_and_back_keeps_the_view_in_shared_links(server, page):
-    open_view(page, f"{server}/compare?chart=gaps&pair=area&lang=pt")
-    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.country", "pt")).click()
+def test_navigating_away_and_back_returns_to_the_same_view(server, page):
+    caption = open_view(page, f"{server}/compare?chart=gaps&pair=area&lang=pt")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name=t("nav.country", "pt")).click()
     page.wait_for_url(re.compile(r"/country"))
     assert "lang=pt" in page.url
+    page.wait_for_selector(RENDERED)
+    sidebar.get_by_role("link", name=t("nav.compare", "pt")).click()
+    page.wait_for_url(re.compile(r"/compare.*pair=area"))
+    assert "chart=gaps" in page.url and "lang=pt" in page.url
+    page.wait_for_selector(RENDERED)
+    wait_ready(page)
+    assert page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"\d")).first.inner_text() == caption
 
 
 def download(page, label: str) -> bytes:
