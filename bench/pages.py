@@ -11,7 +11,8 @@ on the /compare page, with a Vega-Lite chart, or its figure is not reported. Tar
 the ranking's warm rerun on the large store <= 150 ms, and <= 3x the same rerun on the sample.
 
 AppTest's script runner skips the full garbage collection the server does after every run
-(`runner.postScriptGC`, on by default); its cost is measured separately and reported beside.
+(`runner.postScriptGC`, on by default; .streamlit/config.toml turns it off because of what this
+benchmark found); its cost is measured separately and reported beside.
 
     .venv/bin/python bench/pages.py [--runs 15] [--charts ranking,trend,...] [--profile ranking]
 """
@@ -256,7 +257,8 @@ def report_lines(
         "",
         f"- machine load (1-min average): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on"
         f" {os.cpu_count()} cores shared with other work; wall medians move by tens of ms from run to run",
-        f"- post-run `gc.collect(2)` (the server runs it after each script run; AppTest does not), CPU:"
+        f"- post-run `gc.collect(2)` (Streamlit's default after each script run, turned off in"
+        f" .streamlit/config.toml; AppTest never runs it), CPU:"
         f" {gc_of(sample):.1f} ms with the sample's caches loaded, {gc_of(big):.1f} ms with the large"
         " store's",
     ]

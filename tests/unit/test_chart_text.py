@@ -120,7 +120,7 @@ EXPECTED = {
     ),
     ("en", "gaps"): (
         "Mean score, gap Boys minus Girls in 2 countries: from Cuba (-10.0) to Peru (+10.0). "
-        "The figure is higher for Boys in 1 countries and for Girls in 1. "
+        "The figure is higher for Boys in 1 of them and for Girls in 1. "
         "1 of the 1 gaps with a standard error are statistically significant."
     ),
     # (49.0 + 45.5) / 2 = 47.25 -> 47.2 (CLDR rounds half to even).
