@@ -134,7 +134,8 @@ def build_trend_chart(
     countries = sorted(data["country"].dropna().unique(), key=fold)
     x = alt.X("year:O", title=t("axes.year", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False, nice=True))
-    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang))
+    # detail keeps one line per country also when they all share one grey
+    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang), detail="country:N")
     tooltip = [
         alt.Tooltip("country:N", title=t("axes.country", lang)),
         alt.Tooltip("year:O", title=t("axes.year", lang)),

@@ -170,6 +170,16 @@ def test_trend_lines_points_intervals_and_dashed_regional_line():
     assert "<svg" in svg(build_trend_chart(long, regional, "es"))
 
 
+def test_more_than_eight_countries_are_one_grey_but_still_one_line_each():
+    countries = [f"País {i}" for i in range(10)]
+    long = pd.DataFrame(
+        {"country": countries * 2, "year": [2013] * 10 + [2019] * 10, "value": [float(v) for v in range(20)]}
+    )
+    spec = build_trend_chart(long, pd.DataFrame({"year": [2013, 2019], "mean": [4.5, 14.5]}), "es").to_dict()
+    line = unit_with(spec, "line")[0]
+    assert "value" in line["encoding"]["color"] and line["encoding"]["detail"]["field"] == "country"
+
+
 def test_gap_dumbbell():
     spec = build_gap_chart(gap_table(), "Niñas", "Niños", "es").to_dict()
     rule = unit_with(spec, "rule")[0]
