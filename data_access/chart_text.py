@@ -6,10 +6,11 @@ Layer: data_access. Built only from numbers, codes and catalogue names, never fr
 from __future__ import annotations
 
 import pandas as pd
+from babel import Locale
 
 from data_access.catalogues import GROUPS, SUBJECTS, country_name, default_indicators
 from data_access.comparisons import MIN_LEVEL, PAIRS, Comparison
-from data_access.formatting import format_number
+from data_access.formatting import BABEL_LOCALES, format_number
 from data_access.i18n import t
 
 DECIMALS = {"count": 0}
@@ -25,6 +26,12 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
 def _signed(value: float, unit: str, lang: str) -> str:
     """A change or gap with its sign, so a rise never reads like a level."""
     return ("+" if value > 0 else "") + format_value(value, unit, lang)
+
+
+def countries_text(count: int, lang: str) -> str:
+    """ "1 país", "16 países": CLDR's plural rule for the language (Babel) picks the form."""
+    form = Locale.parse(BABEL_LOCALES.get(lang, "es")).plural_form(count)
+    return t(f"charts.countries.{'one' if form == 'one' else 'other'}", lang, n=count)
 
 
 def verdict_label(verdict: str, lang: str) -> str:
@@ -48,8 +55,9 @@ def _ranking_summary(cmp: Comparison, indicator_name: str, unit: str, lang: str)
     """Count, highest, lowest and the regional mean of one comparison."""
     top, top_value, bottom, bottom_value = _extremes(cmp.table, "value", lang)
     return t(
-        "charts.ranking.summary", lang, indicator=indicator_name, count=cmp.countries, top=top,
-        top_value=format_value(top_value, unit, lang), bottom=bottom,
+        "charts.ranking.summary", lang, indicator=indicator_name, top=top,
+        countries=countries_text(cmp.countries, lang), top_value=format_value(top_value, unit, lang),
+        bottom=bottom,
         bottom_value=format_value(bottom_value, unit, lang), mean=format_value(cmp.mean, unit, lang),
     )  # fmt: skip
 
@@ -165,7 +173,8 @@ def caption_gaps(
     top, top_gap, bottom, bottom_gap = _extremes(gaps, "gap", lang)
     summary = t(
         "charts.gaps.summary", lang, indicator=indicator_name, label_a=label_a, label_b=label_b,
-        count=len(gaps), top=top, top_gap=_signed(top_gap, unit, lang), bottom=bottom,
+        countries=countries_text(len(gaps), lang), top=top, top_gap=_signed(top_gap, unit, lang),
+        bottom=bottom,
         bottom_gap=_signed(bottom_gap, unit, lang), higher_b=int((gaps["gap"] > 0).sum()),
         higher_a=int((gaps["gap"] < 0).sum()),
     )  # fmt: skip
@@ -180,7 +189,8 @@ def caption_levels(at_or_above: pd.DataFrame, grade: int, lang: str) -> str:
     top, top_value, bottom, bottom_value = _extremes(at_or_above, "at_or_above", lang)
     return t(
         "charts.levels.summary", lang, level=ROMAN[MIN_LEVEL[int(grade)] - 1], grade=int(grade),
-        count=len(at_or_above), top=top, top_value=format_value(top_value, "percent", lang),
+        countries=countries_text(len(at_or_above), lang), top=top,
+        top_value=format_value(top_value, "percent", lang),
         bottom=bottom, bottom_value=format_value(bottom_value, "percent", lang),
         mean=format_value(float(at_or_above["at_or_above"].mean()), "percent", lang),
     )  # fmt: skip

@@ -15,6 +15,7 @@ from data_access.chart_text import (
     caption_scatter,
     caption_trend,
     column_label,
+    countries_text,
     format_value,
     verdict_label,
 )
@@ -204,7 +205,7 @@ def test_single_country_and_missing_focus(lang, expected):
 
 def test_too_few_for_a_correlation_and_one_year_trend():
     assert caption_scatter(SCATTER.iloc[:2], None, "A", "B", "en") == (
-        "A against B: 2 countries have both figures, too few for a correlation."
+        "A against B: countries with both figures: 2, too few for a correlation."
     )
     one_year = obs([("PER", 2019, 741.22, None)], "country_iso3 year value se")
     assert caption_trend(trend_table(one_year)[1], regional_trend(one_year), "X", "score", "en") == (
@@ -244,3 +245,11 @@ def test_every_verdict_has_a_label(verdict):
 def test_column_label_from_the_catalogue():
     assert column_label("score_mean|reading", "es") == "Puntaje promedio · Lectura"
     assert column_label("ser_empathy", "en") == "Empathy"
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("es", "1 país", "16 países"), ("pt", "1 país", "16 países"), ("en", "1 country", "16 countries")],
+)
+def test_country_counts_take_the_languages_plural_form(lang, one, many):
+    assert (countries_text(1, lang), countries_text(16, lang)) == (one, many)
