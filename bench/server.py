@@ -1,4 +1,4 @@
-"""A real `streamlit run` on a free port for benchmarks (the tests have their own fixture)."""
+"""A real `streamlit run` on a free port: the one way the browser tests and the benchmarks start the app."""
 
 from __future__ import annotations
 
@@ -32,6 +32,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Poll /_stcore/health until it says ok; a server that exits or never answers is an error."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not become healthy")
+
+
 @contextmanager
 def serve(env: dict[str, str]) -> Iterator[str]:
     """Serve app.py with ENV until the block ends; yields the base URL once healthy."""
@@ -58,15 +73,11 @@ def serve(env: dict[str, str]) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(url, proc)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -18,6 +18,8 @@ from components.compare_data import SOURCE_COLUMNS
 from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg, titled_spec
 from data_access.i18n import t
 
+# What can make a link, emphasis, code, HTML, a table or math in Streamlit's markdown
+MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|~$")
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,23 +78,28 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
     if bundle.empty:
         st.info(bundle.caption or t("compare.no_data", lang))
         return
-    st.markdown(f"**{_escape(bundle.caption)}**")
+    st.markdown(f"**{escape_markdown(bundle.caption)}**")
     chart_tab, table_tab, sources_tab = st.tabs(
         [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
     )
     spec = to_spec(bundle.chart)
     with chart_tab:
-        # theme=None: the builders set fonts and sizes themselves, and the downloads match the page
-        st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=f"{key}_chart", alt=bundle.caption)
+        render_spec(spec, f"{key}_chart", bundle.caption)
     with table_tab:
         st.dataframe(bundle.table, hide_index=True, width="stretch")
     with sources_tab:
         st.dataframe(bundle.sources, hide_index=True, width="stretch")
     for note in bundle.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
     render_downloads(bundle, spec, lang, key)
 
 
-def _escape(text: str) -> str:
-    """Captions hold only our catalogue's words and numbers, but markdown must still stay inert."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!<>|~$" else c for c in text)
+def render_spec(spec: dict, key: str, caption: str) -> None:
+    """A Vega-Lite spec drawn as built: theme=None, since the builders set fonts and sizes and the
+    downloads should match the page; CAPTION is the chart's accessible text."""
+    st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=key, alt=caption)
+
+
+def escape_markdown(text: str) -> str:
+    """Captions and notes carry catalogue names that organizers can edit: markdown stays inert."""
+    return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in text)

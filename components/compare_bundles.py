@@ -35,7 +35,8 @@ RANKING_COLUMNS = {
 }  # fmt: skip
 
 
-def _name(view: View, *parts: object) -> str:
+def bundle_name(view: View, *parts: object) -> str:
+    """The downloads' file name stem: the chart type and the view's fields, blanks left out."""
     bits = [view.chart, *parts]
     return "_".join(str(b) for b in bits if b not in (None, ""))
 
@@ -46,21 +47,27 @@ def _with_verdicts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _empty(view: View, lang: str) -> ChartBundle:
-    return ChartBundle(name=_name(view), caption=t("compare.no_data", lang))
+def empty_bundle(view: View, lang: str) -> ChartBundle:
+    """A bundle that only says there is nothing published for this view."""
+    return ChartBundle(name=bundle_name(view), caption=t("compare.no_data", lang))
+
+
+def _comparison(view: View) -> tuple[pd.DataFrame, comparisons.Comparison | None]:
+    """The view's cut and every country against the regional mean (None when there is no data)."""
+    frame = view_cut(view)
+    return frame, (None if frame.empty else comparisons.compare_to_region(frame))
 
 
 def ranking_bundle(view: View, lang: str) -> ChartBundle:
     """Countries ranked, with intervals, the regional mean and a verdict against it."""
-    frame = view_cut(view)
-    if frame.empty:
-        return _empty(view, lang)
+    frame, comparison = _comparison(view)
+    if comparison is None:
+        return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
-    comparison = comparisons.compare_to_region(frame)
     shown = _with_verdicts(only_countries(comparison.table, view.countries), lang)
     focus = view.countries[0] if view.countries else None
     return ChartBundle(
-        name=_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
+        name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
         caption=chart_text.caption_ranking(comparison, name, unit, lang, focus=focus),
         chart=build_ranking_chart(shown, comparison.mean, lang, sort=view.sort, value_title=name),
         table=display_table(shown, RANKING_COLUMNS, lang),
@@ -81,14 +88,13 @@ def missing_notes(view: View, table: pd.DataFrame, lang: str) -> tuple[str, ...]
 
 def map_bundle(view: View, lang: str) -> ChartBundle:
     """The same comparison drawn on the map of the region."""
-    frame = view_cut(view)
-    if frame.empty:
-        return _empty(view, lang)
+    frame, comparison = _comparison(view)
+    if comparison is None:
+        return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
-    comparison = comparisons.compare_to_region(frame)
     shown = _with_verdicts(comparison.table, lang)
     return ChartBundle(
-        name=_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
+        name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
         caption=chart_text.caption_map(comparison, name, unit, lang),
         chart=build_map_chart(shown, lang, value_title=name),
         table=display_table(shown, RANKING_COLUMNS, lang),
@@ -101,7 +107,7 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
     """Every cycle of one indicator, with the change and whether it is significant."""
     frame = view_cut(view, year=None)
     if frame.empty:
-        return _empty(view, lang)
+        return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
     long, changes = comparisons.trend_table(frame)
     regional = comparisons.regional_trend(frame)
@@ -114,7 +120,7 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
     columns |= {"last_year": "last_year", "last": "last_value", "change": "change"}
     columns |= {"change_se": "change_se", "verdict_label": "verdict"}
     return ChartBundle(
-        name=_name(view, view.indicator, view.grade, view.subject, view.group),
+        name=bundle_name(view, view.indicator, view.grade, view.subject, view.group),
         caption=chart_text.caption_trend(changes, regional, name, unit, lang),
         chart=build_trend_chart(long, regional, lang, value_title=name),
         table=display_table(changes, columns, lang),
@@ -134,7 +140,7 @@ def gap_bundle(view: View, lang: str) -> ChartBundle:
     first, second = comparisons.PAIRS[view.pair]
     pair_frame = frame[frame["group"].isin((first, second))]
     if pair_frame.empty:
-        return _empty(view, lang)
+        return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
     gaps = _with_verdicts(only_countries(comparisons.gap_table(pair_frame, view.pair), view.countries), lang)
     label_a, label_b = GROUPS[first][lang], GROUPS[second][lang]
@@ -146,7 +152,7 @@ def gap_bundle(view: View, lang: str) -> ChartBundle:
         }
     )
     return ChartBundle(
-        name=_name(view, view.indicator, view.grade, view.subject, view.year, view.pair),
+        name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.pair),
         caption=chart_text.caption_gaps(gaps, view.pair, name, unit, lang),
         chart=build_gap_chart(gaps, label_a, label_b, lang, value_title=name),
         table=table,

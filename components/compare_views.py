@@ -15,8 +15,8 @@ from components.charts import build_levels_chart
 from components.charts_more import build_heatmap_chart, build_scatter_chart
 from components.compare_bundles import (
     LEVEL_CODES,
-    _empty,
-    _name,
+    bundle_name,
+    empty_bundle,
     gap_bundle,
     map_bundle,
     ranking_bundle,
@@ -47,7 +47,7 @@ def levels_bundle(view: View, lang: str) -> ChartBundle:
     frame = load_cut(None, view.year, view.grade, view.subject, view.group)
     frame = frame[frame["indicator_code"].isin((*LEVEL_CODES, "min_proficiency_pct"))]
     if frame.empty or view.grade not in comparisons.MIN_LEVEL:
-        return _empty(view, lang)
+        return empty_bundle(view, lang)
     long, at_or_above = comparisons.levels_table(frame, view.grade)
     long = with_country(only_countries(long, view.countries), lang)
     long["level_label"] = [LEVEL_NAMES[int(level) - 1] for level in long["level"]]
@@ -63,7 +63,7 @@ def levels_bundle(view: View, lang: str) -> ChartBundle:
     _, _, rule = indicator_info("min_proficiency_pct", lang)
     notes = (t("compare.rule", lang, rule=rule),) if rule else ()
     return ChartBundle(
-        name=_name(view, "levels", view.grade, view.subject, view.year, view.group),
+        name=bundle_name(view, "levels", view.grade, view.subject, view.year, view.group),
         caption=chart_text.caption_levels(at_or_above, view.grade, lang),
         chart=build_levels_chart(long, lang),
         table=table,
@@ -95,7 +95,7 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
     frame = load_any_subject(year, grade) if year else pd.DataFrame(columns=["indicator_code"])
     frame = frame[frame["indicator_code"].isin(codes)]
     if frame.empty:
-        return _empty(view, lang)
+        return empty_bundle(view, lang)
     table = with_country(only_countries(comparisons.heatmap_table(frame), view.countries), lang)
     names = {code: indicator_info(code, lang)[0] for code in table["indicator_code"].unique()}
     table["column_label"] = [
@@ -105,7 +105,7 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
     columns = {"country": "country", "column_label": "indicator", "value": "value", "mean": "mean"}
     shown = display_table(table, columns | {"diff": "diff"}, lang)
     return ChartBundle(
-        name=_name(view, view.domain, grade, year),
+        name=bundle_name(view, view.domain, grade, year),
         caption=chart_text.caption_heatmap(table, lang),
         chart=build_heatmap_chart(table, lang),
         table=shown,
@@ -125,7 +125,7 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
     x_frame = view_cut(view)
     y_frame = load_cut(view.y, view.year, view.grade, view.ysubject, "total")
     if x_frame.empty or y_frame.empty:
-        return _empty(view, lang)
+        return empty_bundle(view, lang)
     table, r = comparisons.scatter_table(x_frame, y_frame)
     table = with_country(only_countries(table, view.countries), lang)
     x_name, y_name = indicator_info(view.indicator, lang)[0], indicator_info(view.y, lang)[0]
@@ -134,7 +134,7 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
     )
     both = pd.concat([x_frame, y_frame])
     return ChartBundle(
-        name=_name(view, view.indicator, view.y, view.grade, view.year),
+        name=bundle_name(view, view.indicator, view.y, view.grade, view.year),
         caption=chart_text.caption_scatter(table, r, x_name, y_name, lang),
         chart=build_scatter_chart(table, r, x_name, y_name, lang),
         table=shown,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.chart_panel import escape_markdown, render_spec
 from components.charts_more import to_spec
 from components.compare_bundles import map_bundle
 from components.data import (
@@ -135,9 +136,8 @@ def render_map(lang: str) -> None:
     if bundle.empty:
         st.info(t("compare.no_results", lang))
         return
-    st.caption(bundle.caption)
-    spec = to_spec(bundle.chart)
-    st.vega_lite_chart(spec=spec, width="stretch", theme=None, key="overview_map", alt=bundle.caption)
+    st.caption(escape_markdown(bundle.caption))
+    render_spec(to_spec(bundle.chart), "overview_map", bundle.caption)
     st.page_link(
         "pages/compare.py",
         label=t("country.explore", lang),

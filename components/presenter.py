@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from components.actions import load_actions, render_board
+from components.chart_panel import escape_markdown, render_spec
 from components.charts_more import to_spec
 from components.data import (
     data_version,
@@ -68,6 +69,12 @@ def for_projector(spec: dict) -> dict:
     height = spec.get("height")
     taller = max(int(height * 1.3), 560) if isinstance(height, int) else height
     return {**spec, "config": config, "height": taller}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_qr(url: str) -> bytes:
+    """The QR code of URL, drawn once, not on every tick of the projector."""
+    return qr_png(url)
 
 
 def public_base() -> str:
@@ -135,18 +142,17 @@ def render_slide(slide: Slide, lang: str, key: str, projector: bool = False) -> 
     if spec is None:
         st.info(caption or t("compare.no_results", lang))
         return
-    st.subheader(title)
-    st.markdown(f"**{caption}**".replace("\n", " "))  # only catalogue words and numbers
-    shown = for_projector(spec) if projector else spec
-    st.vega_lite_chart(spec=shown, width="stretch", theme=None, key=key)
+    st.subheader(escape_markdown(title))
+    st.markdown(f"**{escape_markdown(caption)}**")
+    render_spec(for_projector(spec) if projector else spec, key, caption)
     for note in notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
 
 
 def render_qr(slide: Slide, lang: str) -> str:
     """The QR code of this slide's view at the public address; returns the address."""
     url = view_url(public_base(), slide.kind, slide.params, lang)
-    st.image(qr_png(url), width=220)
+    st.image(load_qr(url), width=220)
     st.caption(t("present.qr_caption", lang))
     return url
 

@@ -45,13 +45,13 @@ def from_deck_frame(frame: pd.DataFrame) -> list[dict]:
     return slides
 
 
-def _save(actor: Actor, slides: list[dict], lang: str, done_key: str, **params: object) -> None:
+def _save(actor: Actor, slides: list[dict], lang: str, done_key: str) -> None:
     try:
         deck = save_deck(engine=get_engine(), actor=actor, slides=slides)
     except EncuentroError as err:
         st.session_state[FLASH_KEY] = ("error", err.message(lang))
         return
-    st.session_state[FLASH_KEY] = ("success", t(done_key, lang, n=len(deck), **params))
+    st.session_state[FLASH_KEY] = ("success", t(done_key, lang, n=len(deck)))
 
 
 def render_flash() -> None:

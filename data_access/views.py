@@ -6,7 +6,7 @@ the default for that field instead of failing, so old links keep working.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
 
 import pandas as pd
@@ -56,7 +56,7 @@ class View:
         return replace(self, **changes)
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+def _choice(value: str | None, allowed: Collection[str], default: str) -> str:
     return value if value in allowed else default
 
 
@@ -65,10 +65,6 @@ def _int(value: str | None, default: int | None) -> int | None:
         return int(value) if value not in (None, "") else default
     except ValueError:
         return default
-
-
-def _code(value: str | None, known: set[str], default: str) -> str:
-    return value if value in known else default
 
 
 def parse_view(params: Mapping[str, str], indicators: set[str]) -> View:
@@ -81,16 +77,16 @@ def parse_view(params: Mapping[str, str], indicators: set[str]) -> View:
     )
     return View(
         chart=_choice(get("chart"), CHARTS, base.chart),
-        indicator=_code(get("indicator"), indicators, base.indicator),
+        indicator=_choice(get("indicator"), indicators, base.indicator),
         grade=_int(get("grade"), None) if "grade" in params else base.grade,
         subject=subject if subject in SUBJECTS else (None if "subject" in params else base.subject),
         year=_int(get("year"), None),
-        group=_code(get("group"), set(GROUPS), base.group),
+        group=_choice(get("group"), set(GROUPS), base.group),
         countries=tuple(c for c in countries if len(c) == _ISO3_LENGTH and c.isalpha()),
         sort=_choice(get("sort"), SORTS, base.sort),
         pair=_choice(get("pair"), PAIRS, base.pair),
         domain=_choice(get("domain"), DOMAINS, base.domain),
-        y=_code(get("y"), indicators, base.y),
+        y=_choice(get("y"), indicators, base.y),
         ysubject=get("ysubject") if get("ysubject") in SUBJECTS else None,
     )
 

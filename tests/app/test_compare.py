@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.chart_panel import escape_markdown
 from data_access.actors import Actor
 from data_access.i18n import t
 
@@ -182,3 +183,17 @@ def test_sources_name_the_version_and_the_file():
     sources = at.dataframe[1].value
     assert list(sources[t("table.version", "es")]) == [1]
     assert "LLECE ERCE 2019" in sources[t("table.source", "es")].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)\\>"),
+        ("*bold* $x$ `code`", "\\*bold\\* \\$x\\$ \\`code\\`"),
+        ("Perú: 741,2 (sin error estándar).", "Perú: 741,2 (sin error estándar)."),
+    ],
+)
+def test_catalogue_names_in_captions_stay_plain_text(typed, shown):
+    """Indicator names and rules can be edited by organizers and reach captions and notes."""
+    assert escape_markdown(typed) == shown
