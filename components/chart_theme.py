@@ -13,13 +13,15 @@ from data_access.formatting import format_number
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 VERDICT_COLORS = {
     "above": "#0072B2",
-    "same": "#7A7A7A",
+    # Tested and not different is light grey; not tested (no standard error, the common case in
+    # published files) is dark grey, so it reads on a projector and never looks like "same".
+    "same": "#BDBDBD",
     "below": "#D55E00",
-    "none": "#F2F2F2",  # near white with the dark outline: "not tested" never looks like "same"
+    "none": "#5F5F5F",
     "up": "#0072B2",
     "down": "#D55E00",
     "significant": "#0072B2",
-    "not_significant": "#7A7A7A",
+    "not_significant": "#BDBDBD",
 }
 LEVEL_COLORS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
 GROUP_COLORS = ("#E69F00", "#0072B2")
