@@ -19,7 +19,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Chromium (browser tests), poppler's pdftoppm (report pages) and LibreOffice (workbooks as another producer writes them) come from
 # Debian. Installed when missing and we are root; otherwise those tests skip with a reason,

@@ -49,14 +49,14 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 @contextmanager
 def serve(env: dict[str, str]) -> Iterator[str]:
-    """Serve app.py with ENV until the block ends; yields the base URL once healthy."""
+    """Serve serve.py (pages plus routes) with ENV until the block ends; yields the base URL."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "serve.py",
         "--server.headless",
         "true",
         "--server.address",

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts_more import to_spec
+from components.charts_more import to_page_spec, to_spec
 from components.compare_data import SOURCE_COLUMNS
 from data_access.chart_export import frame_to_csv, frames_to_xlsx, spec_to_png, spec_to_svg, titled_spec
 from data_access.i18n import t
@@ -34,10 +34,19 @@ class ChartBundle:
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
+    spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report), once prepared
+    page_spec: dict | None = None  # the same as the browser gets it (boundaries by URL)
 
     @property
     def empty(self) -> bool:
         return self.chart is None or self.table.empty
+
+    def prepared(self) -> ChartBundle:
+        """This bundle with both specs built, ready to be shared across sessions unchanged."""
+        if self.chart is not None and self.spec is None:
+            self.spec = to_spec(self.chart)
+            self.page_spec = to_page_spec(self.spec)
+        return self
 
 
 def source_lines(sources: pd.DataFrame) -> list[str]:
@@ -82,16 +91,16 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
     chart_tab, table_tab, sources_tab = st.tabs(
         [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
     )
-    spec = to_spec(bundle.chart)
+    bundle.prepared()
     with chart_tab:
-        render_spec(spec, f"{key}_chart", bundle.caption)
+        render_spec(bundle.page_spec, f"{key}_chart", bundle.caption)
     with table_tab:
         st.dataframe(bundle.table, hide_index=True, width="stretch")
     with sources_tab:
         st.dataframe(bundle.sources, hide_index=True, width="stretch")
     for note in bundle.notes:
         st.caption(escape_markdown(note))
-    render_downloads(bundle, spec, lang, key)
+    render_downloads(bundle, bundle.spec, lang, key)
 
 
 def render_spec(spec: dict, key: str, caption: str) -> None:

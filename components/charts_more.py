@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -29,11 +28,11 @@ from components.chart_theme import (
     verdict_color,
     with_text,
 )
-from data_access.catalogues import lac_countries
+from data_access.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL, lac_countries
 from data_access.formatting import format_number
 from data_access.i18n import t
 
-BOUNDARIES = Path(__file__).resolve().parents[1] / "data_access" / "reference" / "lac_boundaries.geojson"
+BOUNDARIES = BOUNDARIES_FILE
 SMALL_STATE = 0.5  # square degrees of land: below this a country is also drawn as a dot
 MAP_HEIGHT = 560
 BOUNDARY_DATA = "lac_boundaries"
@@ -52,6 +51,26 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     if _names_data(spec.get("layer", []), BOUNDARY_DATA):
         spec.setdefault("datasets", {})[BOUNDARY_DATA] = lac_boundaries()
     return spec
+
+
+def to_page_spec(spec: dict) -> dict:
+    """SPEC as the browser gets it: the boundaries by URL, fetched once per phone and cached, not
+    175 kB inside every visitor's chart (the downloads and the report keep them inline)."""
+    datasets = spec.get("datasets", {})
+    if BOUNDARY_DATA not in datasets:
+        return spec
+    rest = {name: values for name, values in datasets.items() if name != BOUNDARY_DATA}
+    return {**spec, "datasets": rest, "layer": _boundaries_by_url(spec["layer"])}
+
+
+def _boundaries_by_url(node: object) -> object:
+    if isinstance(node, dict):
+        if node.get("name") == BOUNDARY_DATA:
+            return {"url": BOUNDARIES_URL, "format": {"type": "json", **node.get("format", {})}}
+        return {key: _boundaries_by_url(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_boundaries_by_url(value) for value in node]
+    return node
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import streamlit as st
 
 from components.chart_panel import ChartBundle
 from components.charts import build_levels_chart
@@ -120,6 +121,13 @@ def load_any_subject(year: int, grade: int | None) -> pd.DataFrame:
     return frame[frame["grade"].isna()] if grade is None else frame
 
 
+def _axis_name(code: str, subject: str | None, lang: str) -> str:
+    """An indicator with its subject ("Mean score · Reading"): reading against mathematics is
+    the commonest scatter, and both axes are the same indicator."""
+    name = indicator_info(code, lang)[0]
+    return f"{name} · {SUBJECTS[subject][lang]}" if subject else name
+
+
 def scatter_bundle(view: View, lang: str) -> ChartBundle:
     """Two indicators of the same year and grade against each other, with their correlation."""
     x_frame = view_cut(view)
@@ -128,7 +136,9 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
         return empty_bundle(view, lang)
     table, r = comparisons.scatter_table(x_frame, y_frame)
     table = with_country(only_countries(table, view.countries), lang)
-    x_name, y_name = indicator_info(view.indicator, lang)[0], indicator_info(view.y, lang)[0]
+    x_name, y_name = _axis_name(view.indicator, view.subject, lang), _axis_name(view.y, view.ysubject, lang)
+    if y_name == x_name:  # the same figure on both axes: the table still needs two columns
+        y_name = f"{y_name} (Y)"
     shown = display_table(table, {"country": "country", "x": "x", "y": "y"}, lang).rename(
         columns={t("table.x", lang): x_name, t("table.y", lang): y_name}
     )
@@ -152,6 +162,16 @@ BUNDLES: dict[str, Callable[[View, str], ChartBundle]] = {
     "map": map_bundle,
     "scatter": scatter_bundle,
 }
+
+
+BUNDLES_KEPT = 512  # views x languages held per process; a plenary looks at a few dozen
+
+
+@st.cache_resource(show_spinner=False, max_entries=BUNDLES_KEPT)
+def load_bundle(version: int, view: View, lang: str) -> ChartBundle:
+    """VIEW's bundle with its specs, built once per (data version, view, language) per process and
+    shared by every session: callers read it and never change it. VERSION only keys the cache."""
+    return build_bundle(view, lang).prepared()
 
 
 def build_bundle(view: View, lang: str) -> ChartBundle:

@@ -22,6 +22,7 @@ from components.compare_data import (
     view_cut,
 )
 from components.compare_filters import view_summary
+from components.compare_views import BUNDLES_KEPT
 from components.data import data_version, load_observations, load_published
 from components.history import load_versions
 from components.setup import LAST_VIEW_KEY
@@ -97,6 +98,19 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
         sources=sources_table(own, lang),
         notes=provisional_notes(own, lang),
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=BUNDLES_KEPT)
+def load_profile_bundle(version: int, iso3: str, lang: str) -> ChartBundle:
+    """The profile bundle, built once per (data version, country, language) per process and
+    shared by every session; VERSION only keys the cache."""
+    return profile_bundle(iso3, lang).prepared()
+
+
+@st.cache_resource(show_spinner=False, max_entries=BUNDLES_KEPT)
+def load_view_bundles(version: int, view: View, iso3: str, lang: str) -> tuple[ChartBundle, ChartBundle]:
+    """The country's trend and gaps for VIEW, built once per process; VERSION only keys the cache."""
+    return country_trend(view, iso3, lang).prepared(), gaps_bundle(view, iso3, lang).prepared()
 
 
 def gaps_bundle(view: View, iso3: str, lang: str) -> ChartBundle:

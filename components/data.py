@@ -13,9 +13,10 @@ from data_access import queries
 from data_access.accounts import BOOTSTRAP_FILE, bootstrap_organizer
 from data_access.catalogues import seed_reference
 from data_access.i18n import t
+from data_access.live import LiveState, shared_live_cache
 from data_access.meeting_settings import MeetingInfo, get_meeting_settings
 from data_access.settings import Settings, get_settings
-from data_access.store import Engine, engine_for, get_data_version, migrate, session_scope
+from data_access.store import Engine, engine_for, migrate, session_scope
 
 
 @st.cache_resource
@@ -48,8 +49,14 @@ def get_engine() -> Engine:
 
 
 def data_version() -> int:
-    """Read on every rerun: one indexed single-row query."""
-    return get_data_version(get_engine())
+    """Read on every rerun from the process's shared live state (at most a second old; a write
+    made in this process shows at once)."""
+    return shared_live_cache(get_engine()).get().data_version
+
+
+def live_state() -> LiveState:
+    """The data version and the presenter's slide, as the live route answers them."""
+    return shared_live_cache(get_engine()).get()
 
 
 @st.cache_data(show_spinner=False)

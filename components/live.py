@@ -1,30 +1,53 @@
-"""Pages that refresh by themselves when someone publishes: a small fragment polls the data
-version every few seconds and reruns the whole page only when it changed.
+"""Pages that refresh by themselves when something changes: a small browser-side watcher polls
+the live route (routes/live.py) and asks the server for a run only when the answer moved.
 
-Layer: components. The poll is one single-row query; the rerun is what costs, and it happens
-only after a write.
+Layer: components. A check that finds nothing new runs no script at all; the watcher sits in a
+fragment, so its trigger reruns only that fragment, which then decides what else to redraw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
 import streamlit as st
 
 from components.data import data_version, get_app_settings
+from data_access.live import LIVE_PATH, LiveState
 
-SEEN_KEY = "live_seen_version"
+WATCH_JS = Path(__file__).with_name("live_watch.js").read_text(encoding="utf-8")
+_watcher = st.components.v2.component("encuentro_live_watch", js=WATCH_JS)
+
+
+def watch_key(state: LiveState, fields: Sequence[str]) -> str:
+    """What the watcher compares, as the browser builds it from the route's JSON."""
+    values = state.to_dict()
+    return ":".join(str(values[f]).lower() if isinstance(values[f], bool) else str(values[f]) for f in fields)
+
+
+def render_watcher(seen: str, fields: Sequence[str], key: str, every_s: float | None = None) -> bool:
+    """Mount the watcher; True when this run was asked for by it (the watched state moved)."""
+    every_ms = int(1000 * (every_s or get_app_settings().refresh_s))
+    data = {"url": LIVE_PATH, "every_ms": every_ms, "watch": list(fields), "seen": seen}
+    result = _watcher(key=key, data=data, on_moved_change=_ignore, height=0)
+    return result.moved is not None
+
+
+def _ignore() -> None:
+    """Triggers need a callback to be reported; the run itself is what we want."""
 
 
 def render_live_refresh(seen_version: int) -> None:
-    """Rerun the page once the data version moves past SEEN_VERSION (read when the run began,
-    so a publish during the run is not missed)."""
-    st.session_state[SEEN_KEY] = seen_version
-    _watch(get_app_settings().refresh_s)
+    """Rerun the whole page once the data version moves past SEEN_VERSION (read when the run
+    began, so a publish during the run is not missed)."""
+    _watch(seen_version, lambda: st.rerun(scope="app"))
 
 
-def _watch(every_s: int) -> None:
-    @st.fragment(run_every=every_s)
+def _watch(seen_version: int, on_change: Callable[[], None]) -> None:
+    @st.fragment
     def watch() -> None:
-        if data_version() != st.session_state.get(SEEN_KEY):
-            st.rerun(scope="app")
+        moved = render_watcher(str(seen_version), ("data_version",), key="live_watch")
+        if moved and data_version() != seen_version:
+            on_change()
 
     watch()

@@ -1,16 +1,18 @@
 """The overview's building blocks: who has published, and headline regional figures.
 
-Layer: components. Reads through cached loaders; all reshaping happens in data_access.
+Layer: components. Every visitor of a data version sees the same overview, so each part is
+computed once per (data version, language) per process and shared; a run only draws it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from components.chart_panel import escape_markdown, render_spec
-from components.charts_more import to_spec
-from components.compare_bundles import map_bundle
+from components.compare_views import load_bundle
 from components.data import (
     data_version,
     load_meeting_info,
@@ -26,6 +28,7 @@ from data_access.statistics import regional_figure
 from data_access.views import View
 
 HEADLINE_YEAR, HEADLINE_EARLIER, HEADLINE_GRADE = 2019, 2013, 6
+CACHED_VERSIONS = 12  # data versions x languages kept; older ones are never asked for again
 
 
 def render_status_metrics(lang: str) -> pd.DataFrame:
@@ -40,29 +43,41 @@ def render_status_metrics(lang: str) -> pd.DataFrame:
     return published
 
 
-def render_headlines(lang: str) -> None:
-    """Regional mean score per subject in grade 6, with the change over the same countries."""
-    st.subheader(t("overview.headlines", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
-    version = data_version()
-    cols = st.columns(len(SUBJECTS) - 1)
-    for col, subject in zip(cols, ("reading", "mathematics", "science"), strict=True):
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    delta: str | None
+    note: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHED_VERSIONS)
+def load_headlines(version: int, lang: str) -> tuple[Headline, ...]:
+    """The regional figure per subject, computed once per data version and language."""
+    headlines = []
+    for subject in ("reading", "mathematics", "science"):
         frame = load_observations(
             version, indicator_code="score_mean", grade=HEADLINE_GRADE, subject=subject, group="total"
         )
         figure = regional_figure(frame, HEADLINE_YEAR, HEADLINE_EARLIER)
         delta = None
         if figure.change is not None:
+            change = format_number(figure.change, lang, 1)
             delta = t(
-                "overview.change",
-                lang,
-                change=format_number(figure.change, lang, 1),
-                year=HEADLINE_EARLIER,
-                n=figure.change_countries,
+                "overview.change", lang, change=change, year=HEADLINE_EARLIER, n=figure.change_countries
             )
-        col.metric(
-            SUBJECTS[subject][lang], format_number(figure.mean, lang, 1), delta=delta, delta_color="normal"
-        )
-        col.caption(t("overview.regional_note", lang, n=figure.countries))
+        note = t("overview.regional_note", lang, n=figure.countries)
+        headlines.append(Headline(SUBJECTS[subject][lang], format_number(figure.mean, lang, 1), delta, note))
+    return tuple(headlines)
+
+
+def render_headlines(lang: str) -> None:
+    """Regional mean score per subject in grade 6, with the change over the same countries."""
+    st.subheader(t("overview.headlines", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
+    headlines = load_headlines(data_version(), lang)
+    for col, headline in zip(st.columns(len(headlines)), headlines, strict=True):
+        col.metric(headline.label, headline.value, delta=headline.delta, delta_color="normal")
+        col.caption(headline.note)
 
 
 def render_submissions(published: pd.DataFrame, lang: str) -> None:
@@ -72,7 +87,14 @@ def render_submissions(published: pd.DataFrame, lang: str) -> None:
     if published.empty:
         st.info(t("overview.no_submissions", lang))
         return
-    table = pd.DataFrame(
+    st.table(load_submissions_table(data_version(), lang), hide_index=True, border="horizontal")
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHED_VERSIONS)
+def load_submissions_table(version: int, lang: str) -> pd.DataFrame:
+    """The submissions table as shown, built once per data version and language; read only."""
+    published = load_published(version)
+    return pd.DataFrame(
         {
             t("overview.col_country", lang): [country_name(c, lang) for c in published["country_iso3"]],
             t("overview.col_version", lang): published["version"],
@@ -81,7 +103,6 @@ def render_submissions(published: pd.DataFrame, lang: str) -> None:
             t("overview.col_rows", lang): published["row_count"],
         }
     ).sort_values(t("overview.col_country", lang))
-    st.table(table, hide_index=True, border="horizontal")
 
 
 def activity_line(event: dict[str, object], lang: str) -> str | None:
@@ -108,10 +129,16 @@ def activity_line(event: dict[str, object], lang: str) -> str | None:
     return None
 
 
+@st.cache_resource(show_spinner=False, max_entries=CACHED_VERSIONS)
+def load_activity_lines(version: int, lang: str) -> tuple[str, ...]:
+    """The latest writes as sentences, once per data version and language."""
+    return tuple(line for e in load_recent_activity(version) if (line := activity_line(e, lang)))
+
+
 def render_activity(lang: str) -> None:
     """The latest publishes and imports, newest first."""
     st.subheader(t("overview.activity", lang))
-    lines = [line for e in load_recent_activity(data_version()) if (line := activity_line(e, lang))]
+    lines = load_activity_lines(data_version(), lang)
     if not lines:
         st.info(t("overview.no_activity", lang))
     for line in lines:
@@ -132,12 +159,12 @@ def render_map(lang: str) -> None:
     """Grade-6 reading on the map of the region, with a link to explore it on /compare."""
     view = View(chart="map", grade=HEADLINE_GRADE, subject="reading", year=HEADLINE_YEAR)
     st.subheader(t("overview.map_title", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
-    bundle = map_bundle(view, lang)
+    bundle = load_bundle(data_version(), view, lang)
     if bundle.empty:
         st.info(t("compare.no_results", lang))
         return
     st.caption(escape_markdown(bundle.caption))
-    render_spec(to_spec(bundle.chart), "overview_map", bundle.caption)
+    render_spec(bundle.page_spec, "overview_map", bundle.caption)
     st.page_link(
         "pages/compare.py",
         label=t("country.explore", lang),

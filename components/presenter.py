@@ -18,7 +18,6 @@ import streamlit as st
 
 from components.actions import load_actions, render_board
 from components.chart_panel import escape_markdown, render_spec
-from components.charts_more import to_spec
 from components.data import (
     data_version,
     get_engine,
@@ -48,16 +47,21 @@ def load_deck(version: int) -> tuple[Slide, ...]:
     return get_deck(get_engine())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def load_slide(version: int, kind: str, params_json: str, lang: str) -> tuple[str, str, dict | None, tuple]:
-    """(title, caption, Vega-Lite spec, notes) of a chart slide; VERSION keys the cache."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def load_slide(
+    version: int, kind: str, params_json: str, lang: str, projector: bool
+) -> tuple[str, str, dict | None, tuple]:
+    """(title, caption, Vega-Lite spec, notes) of a chart slide, drawn once per (data version,
+    slide, language, screen) per process and shared by every follower; VERSION keys the cache."""
     slide = Slide(kind, json.loads(params_json))
     found = slide_bundle(slide, lang)
     if found is None:
         return "", "", None, ()
     title, bundle = found
     title = bundle.title or title  # "Ranking: Mean score · Grade 6 · Reading · 2019"
-    spec = None if bundle.empty else to_spec(bundle.chart)
+    spec = None if bundle.empty else bundle.prepared().page_spec
+    if spec is not None and projector:
+        spec = for_projector(spec)
     return title, bundle.caption, spec, bundle.notes
 
 
@@ -138,13 +142,13 @@ def render_slide(slide: Slide, lang: str, key: str, projector: bool = False) -> 
         render_board(load_actions(data_version()), lang)
         return
     params = json.dumps(slide.params, sort_keys=True)
-    title, caption, spec, notes = load_slide(data_version(), slide.kind, params, lang)
+    title, caption, spec, notes = load_slide(data_version(), slide.kind, params, lang, projector)
     if spec is None:
         st.info(caption or t("compare.no_results", lang))
         return
     st.subheader(escape_markdown(title))
     st.markdown(f"**{escape_markdown(caption)}**")
-    render_spec(for_projector(spec) if projector else spec, key, caption)
+    render_spec(spec, key, caption)
     for note in notes:
         st.caption(escape_markdown(note))
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data import data_version, get_engine
+from components.data import data_version, get_engine, live_state
+from components.live import render_watcher, watch_key
 from components.presenter import (
     PRESENTER_CSS,
     TICK_S,
@@ -22,6 +23,7 @@ from data_access.actors import Actor
 from data_access.deck import Slide, get_presenter_state, set_presenter_state
 from data_access.i18n import t
 
+FOLLOW_FIELDS = ("slide", "data_version")  # what moves a follower's screen
 SLIDE_PAGES = {
     "compare": "pages/compare.py",
     "country": "pages/country.py",
@@ -89,17 +91,19 @@ def explore_link(slide: Slide, lang: str) -> None:
 
 
 def render_follower(lang: str) -> None:
-    """What the projector shows, on a phone; moves when the presenter moves."""
+    """What the projector shows, on a phone; moves when the presenter moves. The phone asks the
+    live route every TICK_S seconds and this fragment runs only when the slide or the data moved."""
 
-    @st.fragment(run_every=TICK_S)
+    @st.fragment
     def loop() -> None:
-        deck = load_deck(data_version())
-        state = get_presenter_state(get_engine())
+        state = live_state()
+        deck = load_deck(state.data_version)
         index = state.slide % len(deck)
         render_banner(lang)
         st.caption(t("present.following", lang, n=index + 1, total=len(deck)))
         with st.container(key="follow_slide"):
             render_slide(deck[index], lang, key=f"follow_chart_{index}")
         explore_link(deck[index], lang)
+        render_watcher(watch_key(state, FOLLOW_FIELDS), FOLLOW_FIELDS, key="follow_watch", every_s=TICK_S)
 
     loop()

@@ -16,9 +16,8 @@ import pandas as pd
 
 from components.actions import country_label, group_label, load_action_groups, load_actions
 from components.chart_panel import ChartBundle
-from components.charts_more import to_spec
-from components.compare_views import build_bundle
-from components.country import profile_bundle
+from components.compare_views import load_bundle
+from components.country import load_profile_bundle
 from components.data import (
     data_version,
     get_engine,
@@ -69,12 +68,13 @@ def slide_bundle(slide: Slide, lang: str) -> tuple[str, ChartBundle] | None:
     version = data_version()
     if slide.kind == "country" and slide.params.get("country"):
         iso3 = slide.params["country"]
-        return t("outcome.profile_name", lang, country=country_name(iso3, lang)), profile_bundle(iso3, lang)
+        name = t("outcome.profile_name", lang, country=country_name(iso3, lang))
+        return name, load_profile_bundle(version, iso3, lang)
     if slide.kind != "compare" or load_cuts(version).empty:
         return None
     view = slide.view(set(load_indicators(version).index))
     view, _ = resolve_view(view, load_cuts(version))  # as /compare does: the nearest view with data
-    return t(f"compare.chart.{view.chart}", lang), build_bundle(view, lang)
+    return t(f"compare.chart.{view.chart}", lang), load_bundle(version, view, lang)
 
 
 def sources_line(sources: pd.DataFrame, lang: str) -> str:
@@ -92,7 +92,7 @@ def sources_line(sources: pd.DataFrame, lang: str) -> str:
 
 def to_figure(number: int | None, name: str, bundle: ChartBundle, lang: str) -> Figure:
     """A bundle as printed: numbered title (none without NUMBER), caption, image, sources."""
-    png = spec_to_png(to_spec(bundle.chart), CHART_WIDTH, CHART_SCALE)
+    png = spec_to_png(bundle.prepared().spec, CHART_WIDTH, CHART_SCALE)
     return Figure(
         title=t("outcome.figure", lang, number=number, name=name) if number else "",
         caption=bundle.caption,
@@ -209,7 +209,7 @@ def brief_document(iso3: str, lang: str) -> Document:
     """One page for one country: its profile against the region, then its joint actions."""
     country = country_name(iso3, lang)
     title, subtitle = _meeting_title(lang)
-    bundle = profile_bundle(iso3, lang)
+    bundle = load_profile_bundle(data_version(), iso3, lang)
     blocks = () if bundle.empty else (to_figure(None, "", bundle, lang),)
     table = actions_table(country_actions(iso3), lang).drop(columns=[t("actions.col_participants", lang)])
     action_blocks = (Table(table, BRIEF_ACTION_WIDTHS),) if len(table) else ()

@@ -20,6 +20,8 @@ from data_access.models import Country, Indicator
 from data_access.settings import LANGUAGES
 
 INDICATORS_CSV = Path(__file__).parent / "reference" / "indicators.csv"
+BOUNDARIES_FILE = Path(__file__).parent / "reference" / "lac_boundaries.geojson"  # see BOUNDARIES.md
+BOUNDARIES_URL = "/api/v1/boundaries.geojson"  # where routes/reference.py serves that file
 
 # UN M49 subregions of Latin America and the Caribbean, by ISO 3166 alpha-3 code.
 LAC_SUBREGIONS: dict[str, tuple[str, ...]] = {

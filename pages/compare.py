@@ -5,7 +5,8 @@ import streamlit as st
 
 from components.chart_panel import render_chart_panel
 from components.compare_filters import current_view, render_chart_choice, render_filters, sync_url
-from components.compare_views import build_bundle
+from components.compare_views import load_bundle
+from components.data import data_version
 from components.live import render_live_refresh
 from components.presenter_deck import render_add_to_deck
 from components.setup import setup_page
@@ -14,14 +15,22 @@ from data_access.i18n import t
 ctx = setup_page("compare")
 st.title(t("compare.title", ctx.lang))
 st.caption(t("compare.intro", ctx.lang))
-view, options, cuts = current_view()
-if cuts.empty:
-    st.info(t("compare.no_results", ctx.lang))
-    st.page_link("pages/upload.py", label=t("nav.upload", ctx.lang), query_params={"lang": ctx.lang})
-    st.stop()
-sync_url(view, ctx.lang)
-render_chart_choice(view, ctx.lang)
-render_filters(view, options, ctx.lang)
-render_chart_panel(build_bundle(view, ctx.lang), ctx.lang, key="compare")
-render_add_to_deck(ctx.actor, view, ctx.lang)
+
+
+@st.fragment
+def chart_view() -> None:
+    """Chart choice, filters and the chart: a filter change reruns this, not the whole page."""
+    view, options, cuts = current_view()
+    if cuts.empty:
+        st.info(t("compare.no_results", ctx.lang))
+        st.page_link("pages/upload.py", label=t("nav.upload", ctx.lang), query_params={"lang": ctx.lang})
+        return
+    sync_url(view, ctx.lang)
+    render_chart_choice(view, ctx.lang)
+    render_filters(view, options, ctx.lang)
+    render_chart_panel(load_bundle(data_version(), view, ctx.lang), ctx.lang, key="compare")
+    render_add_to_deck(ctx.actor, view, ctx.lang)
+
+
+chart_view()
 render_live_refresh(ctx.version)

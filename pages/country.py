@@ -6,9 +6,8 @@ import streamlit as st
 from components.chart_panel import render_chart_panel
 from components.compare_filters import current_view, render_fields
 from components.country import (
-    country_trend,
-    gaps_bundle,
-    profile_bundle,
+    load_profile_bundle,
+    load_view_bundles,
     render_country_actions,
     render_country_choice,
     render_versions,
@@ -25,16 +24,17 @@ st.title(t("country.title", ctx.lang, country=country_name(iso3, ctx.lang)))
 st.caption(t("country.intro", ctx.lang))
 
 st.subheader(t("country.section_profile", ctx.lang), divider="gray")
-render_chart_panel(profile_bundle(iso3, ctx.lang), ctx.lang, key="country_profile")
+render_chart_panel(load_profile_bundle(ctx.version, iso3, ctx.lang), ctx.lang, key="country_profile")
 render_add_to_deck(ctx.actor, {"country": iso3}, ctx.lang, kind="country")
 
 view, options, cuts = current_view()
 if not cuts.empty:
     st.subheader(t("country.section_trends", ctx.lang), divider="gray")
     render_fields(view, options, ("indicator", "grade", "subject", "year"), ctx.lang)
-    render_chart_panel(country_trend(view, iso3, ctx.lang), ctx.lang, key="country_trend")
+    trend, gaps = load_view_bundles(ctx.version, view, iso3, ctx.lang)
+    render_chart_panel(trend, ctx.lang, key="country_trend")
     st.subheader(t("country.section_gaps", ctx.lang), divider="gray")
-    render_chart_panel(gaps_bundle(view, iso3, ctx.lang), ctx.lang, key="country_gaps")
+    render_chart_panel(gaps, ctx.lang, key="country_gaps")
 
 st.subheader(t("country.section_history", ctx.lang), divider="gray")
 render_versions(iso3, ctx.lang)

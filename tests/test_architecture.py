@@ -14,9 +14,16 @@ from data_access.problems import Code
 from data_access.settings import LANGUAGES, SETTINGS_HELP
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"data_access": 0, "components": 1, "pages": 2}
+LAYERS = {"data_access": 0, "components": 1, "routes": 1, "pages": 2}
+SIBLINGS = {"components": {"routes"}, "routes": {"components"}}  # same height, no arrow between
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-SOURCE_FILES = [*PAGE_FILES, *sorted(ROOT.glob("components/*.py")), *sorted(ROOT.glob("data_access/*.py"))]
+SOURCE_FILES = [
+    *PAGE_FILES,
+    ROOT / "serve.py",
+    *sorted(ROOT.glob("components/*.py")),
+    *sorted(ROOT.glob("routes/*.py")),
+    *sorted(ROOT.glob("data_access/*.py")),
+]
 
 
 def _imports(path: Path) -> set[str]:
@@ -41,9 +48,14 @@ def test_imports_point_down(path):
         top = name.split(".")[0]
         if top in LAYERS or top == "app":
             assert LAYERS.get(top, 2) <= own, f"{path.name} imports {name}: arrows point down only"
+            assert top not in SIBLINGS.get(path.parent.name, ()), f"{path.name} imports {name}: siblings"
     if own == 0:
         assert not {n.split(".")[0] for n in _imports(path)} & {"streamlit", "altair"}, (
             "data_access is UI-free"
+        )
+    if path.parent.name == "routes":
+        assert "streamlit" not in {n.split(".")[0] for n in _imports(path)}, (
+            "routes answer HTTP, no script API"
         )
     if own >= 1:
         banned = {"sqlalchemy", "sqlmodel", "sqlite3"}

@@ -153,6 +153,21 @@ def test_scatter_pairs_reading_with_empathy_for_peru():
     assert peru["x"] == PERU_READING_6_2019
 
 
+def test_scatter_of_reading_against_mathematics_draws_both_axes():
+    """The same indicator on both axes, two subjects: the commonest scatter there is."""
+    at = open_page(
+        "pages/compare.py", chart="scatter", indicator="score_mean", subject="reading",
+        y="score_mean", ysubject="mathematics",
+    )  # fmt: skip
+    spec, frames = one_chart(at)
+    assert find_row(frames, "PER")["x"] == PERU_READING_6_2019
+    titles = {layer["encoding"][axis]["title"] for layer in layers(spec) for axis in ("x", "y")
+              if axis in layer.get("encoding", {}) and "title" in layer["encoding"][axis]}  # fmt: skip
+    assert {"Puntaje promedio · Lectura", "Puntaje promedio · Matemáticas"} <= titles
+    table = at.dataframe[0].value
+    assert table.columns.is_unique and "Puntaje promedio · Matemáticas" in table.columns
+
+
 @pytest.mark.parametrize("lang", ["es", "pt", "en"])
 def test_caption_is_written_in_the_language(lang):
     at = open_page("pages/compare.py", lang=lang, chart="ranking", countries="PER")

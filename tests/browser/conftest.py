@@ -19,7 +19,8 @@ from tests.tools import require_program
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _require_browser() -> str:
+def browser_path() -> str:
+    """Debian's Chromium; skips (locally) or fails (CI) when it is missing."""
     return require_program("chromium", "chromium")
 
 
@@ -35,7 +36,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def server(data_dir: Path) -> Iterator[str]:
     """The app served on a free port; yields its base URL."""
-    _require_browser()
+    browser_path()
     with serve({"ENCUENTRO_DATA_DIR": str(data_dir), "ENCUENTRO_REFRESH_S": "2"}) as url:
         yield url
 
@@ -43,7 +44,7 @@ def server(data_dir: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright, never a downloaded browser."""
-    chromium = _require_browser()
+    chromium = browser_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

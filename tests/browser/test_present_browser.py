@@ -13,11 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bench.server import CHROMIUM_ARGS
 from data_access.actors import Actor
 from data_access.deck import save_deck, set_presenter_state
 from data_access.i18n import t
 from data_access.store import make_engine
-from tests.browser.conftest import PASSWORD, ROOT, create_account, log_in, wait_ready
+from tests.browser.conftest import PASSWORD, ROOT, browser_path, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -92,19 +93,42 @@ def test_a_publish_reaches_the_open_projector_within_ten_seconds(
         page.context.close()
 
 
-def test_a_follower_moves_when_the_presenter_moves(server, browser, data_dir, presenter_name):
-    page = open_presenter(browser, server, data_dir, presenter_name)
+def open_follower(browser, server: str):
+    """A phone on /present?follow=1 that records its live-route polls and its websocket sends."""
     follower = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    follower.polls, follower.sends = [], []
+    follower.on("request", lambda r: follower.polls.append(r.url) if "/api/v1/live" in r.url else None)
+    follower.on("websocket", lambda ws: ws.on("framesent", lambda frame: follower.sends.append(frame)))
+    follower.goto(server + "/present?follow=1")
+    follower.wait_for_selector(CHART, timeout=30_000)
+    wait_ready(follower)
+    return follower
+
+
+def test_two_followers_move_when_the_presenter_moves(server, browser, data_dir, presenter_name):
+    """One follower in this Chromium, one in a second Chromium: both show the next slide, and
+    while nothing moves they only ask the live route, never the server for a script run."""
+    page = open_presenter(browser, server, data_dir, presenter_name)
+    other = browser.browser_type.launch(executable_path=browser_path(), args=CHROMIUM_ARGS)
+    followers = [open_follower(browser, server), open_follower(other, server)]
     try:
-        follower.goto(server + "/present?follow=1")
-        follower.wait_for_selector(CHART, timeout=30_000)
         ranking = t("compare.chart.ranking", "es")
-        assert follower.get_by_test_id("stHeading").filter(has_text=ranking).count() == 1
+        for follower in followers:
+            assert follower.get_by_test_id("stHeading").filter(has_text=ranking).count() == 1
+            follower.sends.clear()
+        followers[0].wait_for_timeout(5_000)  # quiet: two or more polls each, no rerun asked
+        for follower in followers:
+            assert len(follower.polls) >= 2 and follower.sends == []
         page.get_by_role("button", name=t("present.next", "es")).click()
         map_title = t("compare.chart.map", "es") + ":"
-        follower.wait_for_function("t => document.body.innerText.includes(t)", arg=map_title, timeout=10_000)
-        follower.wait_for_selector(CHART)
-        assert t("present.following", "es", n=2, total=2) in follower.inner_text("body")
+        for follower in followers:
+            follower.wait_for_function(
+                "t => document.body.innerText.includes(t)", arg=map_title, timeout=10_000
+            )
+            follower.wait_for_selector(CHART)
+            assert t("present.following", "es", n=2, total=2) in follower.inner_text("body")
     finally:
-        follower.context.close()
+        for follower in followers:
+            follower.context.close()
+        other.close()
         page.context.close()

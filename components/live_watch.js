@@ -1,0 +1,36 @@
+// Watches GET data.url every data.every_ms and sets the trigger "moved" when the watched fields
+// differ from data.seen, so the server runs a script only when something changed. When the
+// route does not answer (the app was started without serve.py), it triggers every tick and the
+// server compares for itself, as a plain timer would.
+export default function ({ data, setTriggerValue }) {
+  let stopped = false;
+  let quietUntil = 0; // after a trigger, wait for the rerun instead of firing again
+  const fire = (value) => {
+    quietUntil = Date.now() + 2 * data.every_ms;
+    setTriggerValue("moved", value);
+  };
+  const tick = async () => {
+    if (stopped || document.hidden || Date.now() < quietUntil) return;
+    let now = null;
+    try {
+      const response = await fetch(data.url, { cache: "no-store", credentials: "same-origin" });
+      if (response.ok) {
+        const state = await response.json();
+        now = data.watch.map((field) => String(state[field])).join(":");
+      }
+    } catch (error) {
+      now = null;
+    }
+    if (stopped) return;
+    if (now === null) fire("?" + Date.now());
+    else if (now !== data.seen) fire(now);
+  };
+  const timer = setInterval(tick, data.every_ms);
+  const onVisible = () => { if (!document.hidden) tick(); };
+  document.addEventListener("visibilitychange", onVisible);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    document.removeEventListener("visibilitychange", onVisible);
+  };
+}
