@@ -25,10 +25,15 @@ def watch_key(state: LiveState, fields: Sequence[str]) -> str:
     return ":".join(str(values[f]).lower() if isinstance(values[f], bool) else str(values[f]) for f in fields)
 
 
-def render_watcher(seen: str, fields: Sequence[str], key: str, every_s: float | None = None) -> bool:
-    """Mount the watcher; True when this run was asked for by it (the watched state moved)."""
+def render_watcher(
+    seen: str, fields: Sequence[str], key: str, every_s: float | None = None, rerun_in_s: float | None = None
+) -> bool:
+    """Mount the watcher; True when this run was asked for by it (the watched state moved, or
+    RERUN_IN_S seconds passed: something shown then expires)."""
     every_ms = int(1000 * (every_s or get_app_settings().refresh_s))
     data = {"url": LIVE_PATH, "every_ms": every_ms, "watch": list(fields), "seen": seen}
+    if rerun_in_s:
+        data["rerun_in_ms"] = int(1000 * rerun_in_s)
     result = _watcher(key=key, data=data, on_moved_change=_ignore, height=0)
     return result.moved is not None
 

@@ -26,11 +26,14 @@ export default function ({ data, setTriggerValue }) {
     else if (now !== data.seen) fire(now);
   };
   const timer = setInterval(tick, data.every_ms);
+  // Something on screen expires (a banner): one run then, whatever the route says.
+  const expiry = data.rerun_in_ms ? setTimeout(() => { if (!stopped) fire("expired"); }, data.rerun_in_ms) : null;
   const onVisible = () => { if (!document.hidden) tick(); };
   document.addEventListener("visibilitychange", onVisible);
   return () => {
     stopped = true;
     clearInterval(timer);
+    if (expiry) clearTimeout(expiry);
     document.removeEventListener("visibilitychange", onVisible);
   };
 }

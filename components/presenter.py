@@ -102,8 +102,9 @@ def _banner_lines(since: datetime, lang: str) -> list[str]:
     return lines
 
 
-def render_banner(lang: str) -> None:
-    """'New: Peru published version 3' for a while after a publish reaches this screen."""
+def render_banner(lang: str) -> float | None:
+    """'New: Peru published version 3' for a while after a publish reaches this screen; returns
+    the seconds it still shows (None without a banner)."""
     version, now = data_version(), datetime.now(UTC)
     seen = st.session_state.get(SEEN_VERSION_KEY)
     if seen is not None and version != seen:
@@ -115,6 +116,8 @@ def render_banner(lang: str) -> None:
     banner = st.session_state.get(BANNER_KEY)
     if banner and banner[1] > time.monotonic():
         st.success(banner[0], icon=":material/fiber_new:")
+        return banner[1] - time.monotonic()
+    return None
 
 
 def render_groups_slide(lang: str) -> None:

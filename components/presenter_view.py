@@ -99,11 +99,12 @@ def render_follower(lang: str) -> None:
         state = live_state()
         deck = load_deck(state.data_version)
         index = state.slide % len(deck)
-        render_banner(lang)
+        banner_left = render_banner(lang)
         st.caption(t("present.following", lang, n=index + 1, total=len(deck)))
         with st.container(key="follow_slide"):
             render_slide(deck[index], lang, key=f"follow_chart_{index}")
         explore_link(deck[index], lang)
-        render_watcher(watch_key(state, FOLLOW_FIELDS), FOLLOW_FIELDS, key="follow_watch", every_s=TICK_S)
+        seen = watch_key(state, FOLLOW_FIELDS)
+        render_watcher(seen, FOLLOW_FIELDS, key="follow_watch", every_s=TICK_S, rerun_in_s=banner_left)
 
     loop()
