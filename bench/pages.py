@@ -14,6 +14,12 @@ AppTest's script runner skips the full garbage collection the server does after 
 (`runner.postScriptGC`, on by default; .streamlit/config.toml turns it off because of what this
 benchmark found); its cost is measured separately and reported beside.
 
+What this leaves out, plainly: AppTest runs the script in this process and never serializes the
+deltas to protobuf or sends them over a websocket, runs no session machinery, and has one
+session. It compares the data-access and chart-building cost of two store sizes; it says nothing
+about how many delegates a server holds. That is bench/load.py, which drives a real served app
+over Streamlit's own protocol and reads the server's CPU from /proc.
+
     .venv/bin/python bench/pages.py [--runs 15] [--charts ranking,trend,...] [--profile ranking]
 """
 
