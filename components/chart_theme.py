@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+import components.chart_data  # noqa: F401  (chart data converted the cheap way, see there)
 from data_access.formatting import format_number
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.

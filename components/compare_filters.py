@@ -81,8 +81,14 @@ def current_view() -> tuple[View, ViewOptions, pd.DataFrame]:
     view = parse_view(st.query_params.to_dict(), set(indicators.index))
     if cuts.empty:
         return view, ViewOptions((), (), (), (), ()), cuts
-    resolved, options = resolve_view(view, cuts)
+    resolved, options = load_resolved(version, view)
     return resolved, options, cuts
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def load_resolved(version: int, view: View) -> tuple[View, ViewOptions]:
+    """The nearest view with data and the filters' options, once per (data version, view)."""
+    return resolve_view(view, load_cuts(version))
 
 
 def sync_url(view: View, lang: str) -> None:

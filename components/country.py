@@ -68,11 +68,17 @@ def _row_label(row: pd.Series, lang: str) -> str:
     return f"{name} · {grade}" if grade else name
 
 
-@st.cache_data(show_spinner=False)
-def load_profile(version: int, iso3: str) -> pd.DataFrame:
-    """The country's profile (one compare per cut); VERSION only keys the cache."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_profiles(version: int) -> dict[str, pd.DataFrame]:
+    """Every country's profile, compared once per data version and shared; read only."""
     frame = load_observations(version, group="total")
-    return comparisons.profile_table(frame[~frame["indicator_code"].isin(LEVEL_CODES)], iso3)
+    return comparisons.profile_tables(frame[~frame["indicator_code"].isin(LEVEL_CODES)])
+
+
+def load_profile(version: int, iso3: str) -> pd.DataFrame:
+    """The country's profile (one compare per cut); a copy the caller may change."""
+    found = load_profiles(version).get(iso3)
+    return found.copy() if found is not None else comparisons.profile_table(pd.DataFrame(), iso3)
 
 
 def profile_bundle(iso3: str, lang: str) -> ChartBundle:

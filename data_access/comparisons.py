@@ -128,36 +128,40 @@ def _standardised(diff: float, values: pd.Series) -> float:
 
 def profile_table(frame: pd.DataFrame, country_iso3: str) -> pd.DataFrame:
     """The country against the region on every cut, each at the latest year it reported."""
+    return profile_tables(frame).get(country_iso3, empty_table(PROFILE_COLUMNS))
+
+
+def profile_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every country's profile at once: each (cut, year) is compared once for all the countries
+    that reported it last that year, not once per country."""
+    rows: dict[str, list[dict[str, object]]] = {}
     if frame.empty:
-        return empty_table(PROFILE_COLUMNS)
-    rows = []
+        return {}
     for (code, grade, subject), cut in frame.groupby(
         ["indicator_code", "grade", "subject"], dropna=False, sort=True
     ):
-        own = cut[(cut["country_iso3"] == country_iso3) & cut["value"].notna()]
-        if own.empty:
-            continue
-        year = int(own["year"].max())
-        cmp = compare_to_region(cut[cut["year"] == year])
-        mine = cmp.table[cmp.table["country_iso3"] == country_iso3].iloc[0]
-        rows.append(
-            {
-                "indicator_code": code,
-                "grade": grade,
-                "subject": subject,
-                "year": year,
-                "value": mine["value"],
-                "mean": cmp.mean,
-                "diff": mine["diff"],
-                "diff_se": mine["diff_se"],
-                "verdict": mine["verdict"],
-                "lo": mine["lo"],
-                "hi": mine["hi"],
-                "countries": cmp.countries,
-                "std_diff": _standardised(mine["diff"], cmp.table["value"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=PROFILE_COLUMNS) if rows else empty_table(PROFILE_COLUMNS)
+        latest = cut[cut["value"].notna()].groupby("country_iso3")["year"].max()
+        compared: dict[int, tuple[Comparison, pd.DataFrame]] = {}
+        for iso3, last in latest.items():
+            year = int(last)
+            if year not in compared:
+                cmp = compare_to_region(cut[cut["year"] == year])
+                compared[year] = (cmp, cmp.table.set_index("country_iso3"))
+            cmp, table = compared[year]
+            rows.setdefault(str(iso3), []).append(
+                _profile_row((code, grade, subject, year), cmp, table.loc[iso3])
+            )
+    return {iso3: pd.DataFrame(found, columns=PROFILE_COLUMNS) for iso3, found in rows.items()}
+
+
+def _profile_row(cut: tuple, cmp: Comparison, mine: pd.Series) -> dict[str, object]:
+    code, grade, subject, year = cut
+    return {
+        "indicator_code": code, "grade": grade, "subject": subject, "year": year,
+        "value": mine["value"], "mean": cmp.mean, "diff": mine["diff"], "diff_se": mine["diff_se"],
+        "verdict": mine["verdict"], "lo": mine["lo"], "hi": mine["hi"], "countries": cmp.countries,
+        "std_diff": _standardised(mine["diff"], cmp.table["value"]),
+    }  # fmt: skip
 
 
 def is_provisional(published_at: datetime | date | None, meeting_start: date | None) -> bool:
@@ -170,6 +174,6 @@ def is_provisional(published_at: datetime | date | None, meeting_start: date | N
 
 __all__ = [
     "MIN_LEVEL", "PAIRS", "Z95", "Comparison", "compare_to_region", "gap_table", "heatmap_table",
-    "is_provisional", "levels_table", "profile_table", "regional_trend", "scatter_table",
+    "is_provisional", "levels_table", "profile_table", "profile_tables", "regional_trend", "scatter_table",
     "trend_table", "with_uncertainty",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from data_access.cli_tasks import Tasks
+from data_access.comparison_tables import one_per
 from data_access.comparisons import (
     MIN_LEVEL,
     PAIRS,
@@ -149,6 +150,22 @@ def test_repeated_rows_of_a_country_are_averaged():
     assert row(cmp.table, "AAA")["value"] == 505.0
     assert row(cmp.table, "AAA")["se_used"] == pytest.approx(2.5)
     assert cmp.mean == pytest.approx(552.5)
+
+
+def test_one_row_per_country_gives_what_the_grouped_path_gives(monkeypatch):
+    """The shortcut for files with one figure per country must not change a single number."""
+    frame = obs(
+        [("CCC", 2019, 560.0, 10.0, None, None, "s1"), ("AAA", 2019, 500.0, None, 490.0, 512.0, None),
+         ("BBB", 2019, 520, None, None, None, "s2"), ("DDD", 2013, 400.0, 0.1, None, None, "s3")],
+        "country_iso3 year value se ci_low ci_high source",
+    )  # fmt: skip
+    quick = one_per(frame, ["country_iso3", "year"])
+    monkeypatch.setattr(
+        pd.DataFrame, "duplicated", lambda self, subset=None: pd.Series(True, index=self.index)
+    )
+    grouped = one_per(frame, ["country_iso3", "year"])
+    pd.testing.assert_frame_equal(quick, grouped, check_exact=True)
+    assert list(quick["country_iso3"]) == ["AAA", "BBB", "CCC", "DDD"]
 
 
 # --- trends -------------------------------------------------------------------------------------
