@@ -74,7 +74,8 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
     "ENCUENTRO_REFRESH_S": (
         "refresh_s",
         "5",
-        "Seconds between checks for new data on pages that refresh by themselves.",
+        "Seconds between a page's checks for new data (the browser asks /api/v1/live; the page "
+        "reruns only when the data changed).",
     ),
 }
 
