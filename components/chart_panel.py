@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes, convert_pandas_df_to_arrow_table
 
 from components.charts_more import to_page_spec, to_spec
 from components.compare_data import SOURCE_COLUMNS
@@ -36,16 +38,21 @@ class ChartBundle:
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
     spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report), once prepared
     page_spec: dict | None = None  # the same as the browser gets it (boundaries by URL)
+    table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
+    sources_arrow: pa.Table | None = None
 
     @property
     def empty(self) -> bool:
         return self.chart is None or self.table.empty
 
     def prepared(self) -> ChartBundle:
-        """This bundle with both specs built, ready to be shared across sessions unchanged."""
+        """This bundle with both specs built and its data already in the Arrow form Streamlit
+        sends, ready to be shared across sessions unchanged (a rerun only copies bytes)."""
         if self.chart is not None and self.spec is None:
             self.spec = to_spec(self.chart)
-            self.page_spec = to_page_spec(self.spec)
+            self.page_spec = with_arrow_datasets(to_page_spec(self.spec))
+            self.table_arrow = to_arrow(self.table)
+            self.sources_arrow = to_arrow(self.sources)
         return self
 
 
@@ -95,12 +102,28 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
     with chart_tab:
         render_spec(bundle.page_spec, f"{key}_chart", bundle.caption)
     with table_tab:
-        st.dataframe(bundle.table, hide_index=True, width="stretch")
+        st.dataframe(bundle.table_arrow, hide_index=True, width="stretch")
     with sources_tab:
-        st.dataframe(bundle.sources, hide_index=True, width="stretch")
+        st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
     for note in bundle.notes:
         st.caption(escape_markdown(note))
     render_downloads(bundle, bundle.spec, lang, key)
+
+
+def with_arrow_datasets(spec: dict) -> dict:
+    """SPEC with its tabular datasets as Arrow IPC bytes, made once: Streamlit converts values
+    to Arrow on every call, but passes bytes through as they are."""
+    datasets = spec.get("datasets", {})
+    converted = {
+        name: values if isinstance(values, bytes | dict) else convert_anything_to_arrow_bytes(values)
+        for name, values in datasets.items()
+    }
+    return {**spec, "datasets": converted} if datasets else spec
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """FRAME as the Arrow table st.dataframe would make of it (its index left out)."""
+    return convert_pandas_df_to_arrow_table(frame.reset_index(drop=True))
 
 
 def render_spec(spec: dict, key: str, caption: str) -> None:

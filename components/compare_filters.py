@@ -58,6 +58,14 @@ def indicator_label(code: str, indicators: pd.DataFrame, lang: str) -> str:
     return f"{domain} · {row[f'name_{lang}']}"
 
 
+@st.cache_resource(show_spinner=False, max_entries=24)
+def load_indicator_labels(version: int, lang: str) -> dict[str, str]:
+    """Every indicator's 'Domain · name' in LANG, looked up once per data version, not once per
+    option on every rerun."""
+    indicators = load_indicators(version)
+    return {code: indicator_label(code, indicators, lang) for code in indicators.index}
+
+
 def _select(field: str, options: Sequence[object], value: object, fmt: Callable, lang: str) -> None:
     """A selectbox over the options as URL text, so "not applicable" is an option, not a blank."""
     key = KEY.format(field)
@@ -144,8 +152,9 @@ def render_filters(view: View, options: ViewOptions, lang: str) -> None:
 def render_fields(view: View, options: ViewOptions, used: tuple[str, ...], lang: str) -> None:
     """Selectors for the fields USED (countries last, as a multiselect)."""
     indicators = load_indicators(data_version())
+    labels = load_indicator_labels(data_version(), lang)
     formats: dict[str, tuple[Sequence[object], Callable]] = {
-        "indicator": (options.indicators, lambda c: indicator_label(c, indicators, lang)),
+        "indicator": (options.indicators, lambda c: labels.get(c, c)),
         "domain": (
             [d for d in DOMAINS if d in set(indicators["domain"])],
             lambda d: t(f"domain.{d}", lang),
@@ -156,7 +165,7 @@ def render_fields(view: View, options: ViewOptions, used: tuple[str, ...], lang:
         "group": (options.groups, lambda g: GROUPS.get(g, {}).get(lang, g)),
         "sort": (SORTS, lambda s: t(f"compare.sort_{s}", lang)),
         "pair": (PAIRS, lambda p: t(f"compare.pair_name.{p}", lang)),
-        "y": (options.indicators, lambda c: indicator_label(c, indicators, lang)),
+        "y": (options.indicators, lambda c: labels.get(c, c)),
         "ysubject": (options.ysubjects, lambda s: _subject_label(s, lang)),
     }
     shown = [f for f in used if f != "countries"]

@@ -89,13 +89,15 @@ def load_meeting_info(version: int) -> MeetingInfo:
     return get_meeting_settings(get_engine())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_cuts(version: int) -> pd.DataFrame:
-    """The distinct published (indicator, year, grade, subject, group); VERSION only keys the cache."""
+    """The distinct published (indicator, year, grade, subject, group), shared by every session
+    (read it, never change it: filters run it on every rerun); VERSION only keys the cache."""
     return queries.list_cuts(get_engine())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_indicators(version: int) -> pd.DataFrame:
-    """The indicator catalogue indexed by code; VERSION only keys the cache."""
+    """The indicator catalogue indexed by code, shared by every session (read it, never change
+    it); VERSION only keys the cache."""
     return queries.list_indicator_frame(get_engine()).set_index("code")
