@@ -3,9 +3,12 @@
 delegates: N tabs arrive within --arrive s, open / then /compare, then every THINK*U(0.5,1.5) s
 change a filter, the chart type or open /country. followers: N phones on /present?follow=1 while
 the presenter advances every --advance s. probe: one page, a few reruns, to set beside a browser.
-Without --url a server is started on --data-dir (seeded when empty) with bench.server.serve.
+Without --url, --processes servers (default 1) are started on --data-dir (seeded when empty) with
+bench.server.serve; --url takes a comma-separated list. Tabs go round-robin to the processes and stay
+there (sticky sessions behind a proxy), their live-route polls too; server figures are summed.
 
   python bench/load.py delegates --data-dir /tmp/lt -n 25 --think 5 --duration 60 --out d.json
+  python bench/load.py delegates --data-dir /tmp/lt --processes 2 -n 100 --out d2.json
   python bench/load.py followers --data-dir /tmp/lt -n 50 --advance 20 --advances 3 --out f.json
   python bench/load.py probe --url http://127.0.0.1:8501 --page compare --widget compare_subject
 """
@@ -27,9 +30,11 @@ if __package__ in (None, ""):  # run as a script: the repository root on the pat
 
 import websockets
 
+from bench import loadserve
 from bench import loadtools as tools
 from bench.loadproto import Session
-from bench.loadtools import Arrivals, ProcMonitor, Stats
+from bench.loadserve import ProcMonitor
+from bench.loadtools import Arrivals, Stats
 
 COMPARE_QUERY = "chart=ranking&indicator=score_mean&grade=6&subject=reading&group=total"
 FILTERS = ("compare_subject", "compare_grade", "compare_year", "compare_indicator", "compare_group")
@@ -42,7 +47,8 @@ class LoadConfig:
     """One run: the scenario, where, how many tabs, and for how long."""
 
     scenario: str = "delegates"  # delegates, followers or probe
-    url: str = ""  # a running server on loopback; empty: start one on data_dir
+    url: str = ""  # running servers on loopback, comma-separated; empty: start them on data_dir
+    processes: int = 1  # app processes; tabs go to them round-robin and stay (with url: one per URL)
     data_dir: str = ""  # the store (followers move its presenter)
     sessions: int = 10
     arrive: float = 10.0  # every tab arrives within this many seconds
@@ -124,12 +130,13 @@ async def delegate(
     await session.close()
 
 
-async def delegates(cfg: LoadConfig, url: str, stats: Stats, monitor: ProcMonitor) -> dict:
+async def delegates(cfg: LoadConfig, urls: list[str], stats: Stats, monitor: ProcMonitor) -> dict:
     """The delegates scenario; returns its own part of the report."""
     rng, arrivals = random.Random(cfg.seed), Arrivals(cfg.sessions, monitor)
+    times = tools.arrival_times(cfg.sessions, cfg.arrive, cfg.ramp, rng, arrivals.started)
     tabs = [
         delegate(cfg, url, stats, random.Random(rng.random()), at, arrivals)
-        for at in tools.arrival_times(cfg.sessions, cfg.arrive, cfg.ramp, rng, arrivals.started)
+        for url, at in zip(loadserve.sticky(urls, cfg.sessions), times, strict=True)
     ]
     await asyncio.gather(*tabs)
     actions = {k[4:]: v for k, v in sorted(stats.counts.items()) if k.startswith("act_")}
@@ -159,15 +166,7 @@ async def follower(
     return session
 
 
-async def until_shown(seen: list[list[tuple[float, int]]], at: float, slide: int) -> None:
-    """Wait (at most SHOWN_WITHIN_S) until every follower that loaded drew SLIDE after AT."""
-    waiting = [tab for tab in seen if tab]
-    while waiting and time.perf_counter() < at + tools.SHOWN_WITHIN_S:
-        waiting = [tab for tab in waiting if not any(t >= at and s == slide for t, s in tab)]
-        await asyncio.sleep(0.2)
-
-
-async def followers(cfg: LoadConfig, url: str, stats: Stats, monitor: ProcMonitor) -> dict:
+async def followers(cfg: LoadConfig, urls: list[str], stats: Stats, monitor: ProcMonitor) -> dict:
     """The followers scenario: arrivals, a quiet window, then the advances; its part of the report."""
     from data_access.deck import get_deck, set_presenter_state
 
@@ -176,9 +175,8 @@ async def followers(cfg: LoadConfig, url: str, stats: Stats, monitor: ProcMonito
     set_presenter_state(engine=engine, actor=actor, slide=0, paused=True)
     arrivals, seen = Arrivals(cfg.sessions, monitor), [[] for _ in range(cfg.sessions)]
     times = tools.arrival_times(cfg.sessions, cfg.arrive, cfg.ramp, random.Random(cfg.seed), arrivals.started)
-    sessions = await asyncio.gather(
-        *(follower(cfg, url, stats, at, arrivals, tab) for at, tab in zip(times, seen, strict=True))
-    )
+    where = zip(loadserve.sticky(urls, cfg.sessions), times, seen, strict=True)
+    sessions = await asyncio.gather(*(follower(cfg, url, stats, at, arrivals, tab) for url, at, tab in where))
     await asyncio.sleep(1.0)
     quiet = {**monitor.sample(), "at": time.perf_counter()}
     polls, runs = stats.counts["polls"], stats.counts["runs_finished"]
@@ -186,16 +184,16 @@ async def followers(cfg: LoadConfig, url: str, stats: Stats, monitor: ProcMonito
     quiet = tools.window(monitor, stats, quiet, polls, runs)
     moves = await tools.move_slides(engine, actor, count, cfg.advances, cfg.advance)
     if moves:
-        await until_shown(seen, *moves[-1])
+        await tools.until_shown(seen, *moves[-1])
     await asyncio.gather(*(session.close() for session in sessions))
     engine.dispose()
     report = {"loaded": arrivals.ok, "all_loaded": arrivals.sample, "slides": count, "quiet_window": quiet}
     return report | tools.shown_after(moves, seen)
 
 
-async def probe(cfg: LoadConfig, url: str, stats: Stats, monitor: ProcMonitor) -> dict:
-    """One tab on cfg.page: its load, then cfg.reruns changes of cfg.widget, cfg.think s apart."""
-    session, rng = Session(url, stats, cfg.timeout), random.Random(cfg.seed)
+async def probe(cfg: LoadConfig, urls: list[str], stats: Stats, monitor: ProcMonitor) -> dict:
+    """One tab on cfg.page (of the first server): its load, then cfg.reruns changes of cfg.widget."""
+    session, rng = Session(urls[0], stats, cfg.timeout), random.Random(cfg.seed)
     await session.open()
     load_ms, reruns = await session.load(cfg.page, cfg.query), []
     for _ in range(cfg.reruns if load_ms is not None else 0):
@@ -223,24 +221,26 @@ async def warm_up(url: str, timeout: float) -> None:
     await session.close()
 
 
-async def measure(cfg: LoadConfig, url: str, pid: int) -> dict:
-    """Run the scenario between samples of the server, the client and the machine; the report."""
+async def measure(cfg: LoadConfig, urls: list[str], pids: list[int]) -> dict:
+    """Run the scenario between samples of the servers, the client and the machine; the report."""
     if cfg.warmup:
-        await warm_up(url, cfg.timeout)
-    stats, monitor = Stats(), ProcMonitor(pid)
-    start, load_before, client = monitor.sample(), tools.loadavg(), os.times()
+        await asyncio.gather(*(warm_up(url, cfg.timeout) for url in urls))
+    stats, monitor = Stats(), ProcMonitor(pids)
+    start, load_before, client = monitor.sample(), loadserve.loadavg(), os.times()
     sampler, started = asyncio.ensure_future(monitor.run()), time.perf_counter()
-    part = await SCENARIOS[cfg.scenario](cfg, url, stats, monitor)
+    part = await SCENARIOS[cfg.scenario](cfg, urls, stats, monitor)
     elapsed = time.perf_counter() - started
     await asyncio.sleep(2.0)  # what closed tabs held is let go
     sampler.cancel()
     end, used = monitor.sample(), os.times()
     client_s = used.user + used.system - client.user - client.system
     reruns = sum(len(stats.latency.get(k, ())) for k in ("load", "nav", "action", "trigger", "auto"))
+    sessions = part.get("sessions", cfg.sessions)
     return {
         "scenario": cfg.scenario,
         "config": asdict(cfg),
-        "url": url,
+        "url": ",".join(urls),
+        "processes": len(urls),
         "elapsed_s": round(elapsed, 1),
         "sessions": cfg.sessions,
         **part,
@@ -250,22 +250,22 @@ async def measure(cfg: LoadConfig, url: str, pid: int) -> dict:
         "counts": dict(stats.counts),
         "reruns_per_s": round(reruns / elapsed, 2),
         "script_runs_per_s": round(stats.counts["runs_finished"] / elapsed, 2),
-        "server": tools.server_figures(monitor, start, end, stats, part, cfg.sessions),
-        "loadavg": {"before": load_before, "after": tools.loadavg()},
+        "server": loadserve.server_figures(monitor, start, end, stats, part, urls, sessions),
+        "loadavg": {"before": load_before, "after": loadserve.loadavg()},
         "client": {"cpu_s": round(client_s, 2), "cpu_pct": round(100 * client_s / elapsed, 1)},
     }
 
 
 def run_load(cfg: LoadConfig) -> dict:
-    """Run CFG's scenario (starting a server when cfg.url is empty); the report, also in cfg.out."""
+    """Run CFG's scenario (starting cfg.processes servers without cfg.url); the report, also in cfg.out."""
     if cfg.scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {cfg.scenario!r}")
     if not cfg.data_dir and (cfg.scenario == "followers" or not cfg.url):
         raise ValueError("--data-dir is needed: the store to serve, and the one the presenter moves")
     phases = cfg.arrive + cfg.duration + (cfg.advances + 1) * cfg.advance + cfg.reruns * cfg.think
-    with tools.server(cfg.url, cfg.data_dir) as url:  # nothing outlives its phases and a few timeouts
-        pid = cfg.server_pid or tools.find_server_pid(tools.check_loopback(url)[1])
-        report = asyncio.run(asyncio.wait_for(measure(cfg, url, pid), phases + 4 * cfg.timeout + 60))
+    with loadserve.servers(cfg.url, cfg.data_dir, cfg.processes) as urls:  # nothing outlives its phases
+        pids = loadserve.server_pids(urls, cfg.server_pid)
+        report = asyncio.run(asyncio.wait_for(measure(cfg, urls, pids), phases + 4 * cfg.timeout + 60))
     if cfg.out:
         Path(cfg.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return report

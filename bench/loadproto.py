@@ -9,17 +9,14 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.loadtools import NET_ERRORS, Poller, Watcher, check_loopback, js_string
-
-if TYPE_CHECKING:
-    from bench.loadtools import Stats
+from bench.loadserve import check_loopback
+from bench.loadtools import NET_ERRORS, Poller, Stats, Watcher, js_string
 
 # streamlit/components/v2/bidi_component/main.py _make_trigger_id: PREFIX + "_" + base + "__" + event
 TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{}__events"
@@ -230,6 +227,7 @@ class Session:
         status, fragments = msg.script_finished, list(msg.metadata.run.fragment_ids)
         seq = self.run_ids.pop(msg.metadata.run.script_run_id, self.run_seq)
         self.stats.counts.update(("runs_finished", f"status_{status}"))
+        self.stats.by_url[self.base_url] += 1  # which app process ran it
         if status not in (FULL_OK, INTERRUPTED, FRAGMENT_OK):
             self.stats.error("compile_error" if status == COMPILE_ERROR else f"status_{status}")
         self.run_count += 1

@@ -1,6 +1,6 @@
-"""Tools of the load tests (bench/load.py, bench/loadproto.py): the server to test, shared counters,
-its CPU/RSS/threads from /proc, percentiles and summaries, keep-alive HTTP and the live watcher's
-state, and the presenter's side (moving the projector, reading the follower's slide). Loopback only.
+"""Tools of the load tests (bench/load.py, bench/loadproto.py): shared counters, percentiles and
+summaries, keep-alive HTTP and the live watcher's state, and the presenter's side (moving the
+projector, reading the follower's slide). The servers and their /proc figures: bench/loadserve.py.
 """
 
 from __future__ import annotations
@@ -10,28 +10,14 @@ import json
 import os
 import random
 import re
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+from bench.loadserve import ProcMonitor, check_loopback, find_server_pid, server  # noqa: F401 (browser_check)
+
 SHOWN_WITHIN_S = 30.0
 NET_ERRORS = (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError)
-
-
-def check_loopback(url: str) -> tuple[str, int]:
-    """(host, port) of URL; anything but this machine's loopback is refused."""
-    parts = urlsplit(url)
-    if parts.hostname not in LOOPBACK or parts.port is None:
-        raise ValueError(f"load tests only go to 127.0.0.1/localhost/::1 with a port, not {url!r}")
-    return parts.hostname, parts.port
 
 
 class Poller:
@@ -81,6 +67,7 @@ class Stats:
     latency: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
     counts: Counter = field(default_factory=Counter)
+    by_url: Counter = field(default_factory=Counter)  # script runs finished, by the server's URL
     samples: list[str] = field(default_factory=list)
 
     def error(self, kind: str, detail: str = "") -> None:
@@ -88,33 +75,6 @@ class Stats:
         self.errors[kind] += 1
         if detail and len(self.samples) < 10:
             self.samples.append(f"{kind}: {detail[:300]}")
-
-
-class ProcMonitor:
-    """CPU, RSS and threads of the server process, from /proc, with the peaks seen."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid, self.peak_rss, self.peak_threads = pid, 0.0, 0
-
-    def sample(self) -> dict[str, float]:
-        """CPU ms used so far, RSS MiB and threads now (zeros when the pid is unknown)."""
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            status = dict(
-                line.split(":", 1) for line in Path(f"/proc/{self.pid}/status").read_text().splitlines()
-            )
-        except (OSError, IndexError):
-            return {"cpu_ms": 0.0, "rss_mib": 0.0, "threads": 0}
-        cpu = (int(stat[11]) + int(stat[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-        rss, threads = int(status["VmRSS"].split()[0]) / 1024, int(status["Threads"])
-        self.peak_rss, self.peak_threads = max(self.peak_rss, rss), max(self.peak_threads, threads)
-        return {"cpu_ms": cpu, "rss_mib": round(rss, 1), "threads": threads}
-
-    async def run(self) -> None:
-        """Sample every half second until cancelled."""
-        while True:
-            self.sample()
-            await asyncio.sleep(0.5)
 
 
 class Arrivals:
@@ -132,19 +92,6 @@ class Arrivals:
             self.sample = self.monitor.sample()
 
 
-def find_server_pid(port: int) -> int:
-    """The pid of the process started with --server.port PORT, or 0."""
-    for proc in Path("/proc").iterdir():
-        try:
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        for i, arg in enumerate(args[:-1]):
-            if arg == b"--server.port" and args[i + 1] == str(port).encode() and proc.name.isdigit():
-                return int(proc.name)
-    return 0
-
-
 def percentiles(values: list[float]) -> dict[str, float]:
     """n, p50, p95, p99 and max of VALUES (ms), nearest rank."""
     ordered = sorted(values)
@@ -152,11 +99,6 @@ def percentiles(values: list[float]) -> dict[str, float]:
         return {"n": 0}
     at = {q: round(ordered[min(len(ordered) - 1, int(q * len(ordered) / 100))], 1) for q in (50, 95, 99)}
     return {"n": len(ordered), "p50": at[50], "p95": at[95], "p99": at[99], "max": round(ordered[-1], 1)}
-
-
-def loadavg() -> list[float]:
-    """The 1, 5 and 15 minute load averages of this machine."""
-    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 def arrival_times(n: int, within: float, ramp: bool, rng: random.Random, start: float) -> list[float]:
@@ -234,6 +176,14 @@ async def move_slides(engine: object, actor: object, count: int, advances: int, 
     return moves
 
 
+async def until_shown(seen: list[list[tuple[float, int]]], at: float, slide: int) -> None:
+    """Wait (at most SHOWN_WITHIN_S) until every follower that loaded drew SLIDE after AT."""
+    waiting = [tab for tab in seen if tab]
+    while waiting and time.perf_counter() < at + SHOWN_WITHIN_S:
+        waiting = [tab for tab in waiting if not any(t >= at and s == slide for t, s in tab)]
+        await asyncio.sleep(0.2)
+
+
 def shown_after(moves: list[tuple[float, int]], seen: list[list[tuple[float, int]]]) -> dict:
     """Advance -> shown per follower: percentiles (ms), and how many saw each slide within 30 s."""
     delays, got = [], []
@@ -244,24 +194,11 @@ def shown_after(moves: list[tuple[float, int]], seen: list[list[tuple[float, int
     return {"advance_to_shown_ms": percentiles(delays), "followers_per_advance": got, "advances": len(moves)}
 
 
-def server_figures(monitor: ProcMonitor, start: dict, end: dict, stats: Stats, part: dict, n: int) -> dict:
-    """Server CPU per script run, RSS start/all loaded/peak/end and growth per tab, threads."""
-    cpu, runs = end["cpu_ms"] - start["cpu_ms"], stats.counts["runs_finished"]
-    loaded = part.get("all_loaded") or {}
-    growth = round((loaded["rss_mib"] - start["rss_mib"]) / n, 3) if loaded and n else None
-    rss = [start["rss_mib"], loaded.get("rss_mib"), round(monitor.peak_rss, 1), end["rss_mib"]]
-    figures = {"pid": monitor.pid, "cpu_ms": round(cpu, 1), "script_runs": runs}
-    figures["cpu_ms_per_run"] = round(cpu / runs, 1) if runs else None
-    figures["rss_mib"] = dict(zip(("start", "all_loaded", "peak", "end"), rss, strict=True))
-    figures["rss_growth_per_session_mib"] = growth
-    figures["threads"] = {"start": start["threads"], "peak": monitor.peak_threads, "end": end["threads"]}
-    return figures
-
-
 def summary(report: dict) -> str:
-    """A few lines for a person: latencies, errors, throughput, server and client cost."""
+    """A few lines for a person: latencies, errors, throughput, server (each process too) and client cost."""
     srv, sessions = report["server"], f"{report.get('loaded')}/{report['sessions']} sessions loaded"
-    lines = [f"{report['scenario']}: {sessions}, {report['elapsed_s']} s"]
+    k = report.get("processes", 1)
+    lines = [f"{report['scenario']}: {sessions}, processes {k}, {report['elapsed_s']} s"]
     for kind, p in report["latency_ms"].items():
         lines.append(f"  {kind:<8} n={p['n']:<5} p50={p.get('p50')} p95={p.get('p95')} p99={p.get('p99')} ms")
     extra = ("advance_to_shown_ms", "followers_per_advance", "quiet_window", "actions", "load_ms", "rerun_ms")
@@ -269,25 +206,13 @@ def summary(report: dict) -> str:
     lines += [
         f"  errors: {report['errors'] or 'none'}",
         f"  reruns/s {report['reruns_per_s']}, script runs/s {report['script_runs_per_s']}",
-        f"  server: {srv['cpu_ms_per_run']} ms CPU/run, RSS MiB {srv['rss_mib']}, "
+        f"  server{' (sum)' if k > 1 else ''}: {srv['cpu_ms_per_run']} ms CPU/run, RSS MiB {srv['rss_mib']}, "
         f"{srv['rss_growth_per_session_mib']} MiB/session, threads {srv['threads']}",
-        f"  loadavg {report['loadavg']}, client CPU {report['client']['cpu_pct']} % of a core",
     ]
+    lines += [
+        f"    pid {row['pid']} {row['url']}: {row['tabs']} tabs, {row['script_runs']} runs, "
+        f"{row['cpu_ms_per_run']} ms CPU/run, RSS MiB {row['rss_mib']}, threads {row['threads']}"
+        for row in (srv.get("per_process", []) if k > 1 else [])
+    ]
+    lines.append(f"  loadavg {report['loadavg']}, client CPU {report['client']['cpu_pct']} % of a core")
     return "\n".join(lines)
-
-
-@contextmanager
-def server(url: str, data_dir: str) -> Iterator[str]:
-    """URL if given, else a server started on DATA_DIR (seeded with the sample meeting first)."""
-    if url:
-        check_loopback(url)
-        yield url.rstrip("/")
-        return
-    from bench.server import serve
-
-    env = {"ENCUENTRO_DATA_DIR": str(Path(data_dir).resolve())}
-    if not (Path(data_dir) / "encuentro.db").exists():
-        seed = [sys.executable, "manage.py", "seed"]
-        subprocess.run(seed, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-    with serve(env) as served:
-        yield served

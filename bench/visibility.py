@@ -2,8 +2,9 @@
 new version is published through the command line; how long until the page shows it, with no
 reload? The page polls the data version every ENCUENTRO_REFRESH_S seconds, so the figure to
 compare against is that interval (ratio = latency / interval, measured in the same run).
+With --load N, N protocol delegates (bench/load.py) act every 5 s on the same server meanwhile.
 
-    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5]
+    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5] [--load 100]
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.load import LoadConfig, run_load  # noqa: E402
 from bench.results import record  # noqa: E402
 from bench.server import CHROMIUM_ARGS, READY, serve  # noqa: E402
 
@@ -50,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--refresh", type=int, default=5)
+    parser.add_argument("--load", type=int, default=0, help="delegates acting meanwhile (bench/load.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -62,6 +66,7 @@ def main() -> None:
         with serve(env) as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            load = background_load(url, folder / "data", args.load, args.runs * args.refresh * 2 + 30)
             page.goto(url + "/?lang=en")
             page.wait_for_selector(READY)
             rng = random.Random(42)
@@ -79,6 +84,7 @@ def main() -> None:
                 visible.append(time.perf_counter() - done)
                 publish.append(done - start)
             browser.close()
+            load_lines = finish_load(load)
     cli, seen = statistics.median(publish), statistics.median(visible)
     lines = [
         f"- runs: {args.runs}; page polls every {args.refresh} s (ENCUENTRO_REFRESH_S)",
@@ -87,9 +93,34 @@ def main() -> None:
         f"(median; min {min(visible):.2f}, max {max(visible):.2f})",
         f"- **latency / poll interval = {seen / args.refresh:.2f}** (expected about 0.5: "
         "a publish lands on average half an interval before the next poll)",
+        *load_lines,
     ]
     print("\n".join(lines))
     record("visibility", "bench/visibility.py: publish-to-visible latency on the overview", lines)
+
+
+def background_load(url: str, data_dir: Path, sessions: int, seconds: float) -> dict:
+    """N delegates acting on URL in a thread for SECONDS; returns the holder of their report."""
+    holder: dict = {"sessions": sessions}
+    if sessions:
+        cfg = LoadConfig("delegates", url=url, data_dir=str(data_dir), sessions=sessions, duration=seconds)
+        holder["thread"] = threading.Thread(target=lambda: holder.update(report=run_load(cfg)), daemon=True)
+        holder["thread"].start()
+        time.sleep(cfg.arrive + 5)  # everyone has arrived and is acting
+    return holder
+
+
+def finish_load(holder: dict) -> list[str]:
+    """Wait for the background delegates; one line on how they fared."""
+    if not holder["sessions"]:
+        return ["- no other load on the server"]
+    holder["thread"].join()
+    report = holder["report"]
+    action = report["latency_ms"].get("action", {})
+    return [
+        f"- meanwhile {holder['sessions']} protocol delegates acted every 5 s (bench/load.py): action "
+        f"p50/p95 {action.get('p50')}/{action.get('p95')} ms, errors {report['errors'] or 'none'}"
+    ]
 
 
 if __name__ == "__main__":
