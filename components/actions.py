@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.action_charts import build_timeline_chart, to_timeline_frame
+from components.charts_more import to_spec
 from components.data import get_engine
 from data_access import actions as action_data
 from data_access.catalogues import country_name
@@ -187,7 +188,9 @@ def render_timeline(actions: pd.DataFrame, lang: str) -> None:
         st.info(t("actions.timeline_empty", lang))
         return
     st.caption(t("actions.timeline_help", lang))
-    st.altair_chart(build_timeline_chart(timeline, date.today(), lang), width="stretch")
+    # Through a spec, as every chart here: st.altair_chart swaps Altair's process-wide data
+    # transformer while it converts, which other sessions' charts would pick up meanwhile.
+    st.vega_lite_chart(spec=to_spec(build_timeline_chart(timeline, date.today(), lang)), width="stretch")
 
 
 def render_downloads(actions: pd.DataFrame, lang: str) -> None:

@@ -7,14 +7,20 @@ scalars Python ones); anything else (dates, categories, object columns) takes Al
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import altair as alt
 import pandas as pd
 from altair.vegalite.data import default_data_transformer
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 TRANSFORMER = "encuentro"
 _PLAIN = ("float64", "int64", "bool", "str", "string")
+_ARROW = threading.local()  # per thread: Altair's transformer is one for the whole process
 
 
 def _is_plain(frame: pd.DataFrame) -> bool:
@@ -38,8 +44,26 @@ def _column(column: pd.Series) -> list[object]:
     return [None if _missing(v) else v for v in values]  # text: missing is null
 
 
-def plain_values(data: object) -> dict[str, list[dict[str, object]]]:
-    """DATA as {"values": records}, as Altair's default transformer returns it."""
+@contextmanager
+def arrow_datasets() -> Iterator[dict[str, bytes]]:
+    """Within the block (this thread only), tables become named datasets whose Arrow bytes land
+    in the dict yielded: what Streamlit sends anyway, without building JSON values first."""
+    _ARROW.store = store = {}
+    try:
+        yield store
+    finally:
+        _ARROW.store = None
+
+
+def plain_values(data: object) -> dict[str, object]:
+    """DATA as {"values": records}, as Altair's default transformer returns it, or, within
+    arrow_datasets(), as {"name": ...} with its Arrow bytes set aside."""
+    store = getattr(_ARROW, "store", None)
+    if store is not None and isinstance(data, pd.DataFrame):
+        raw = convert_anything_to_arrow_bytes(data.reset_index(drop=True))
+        name = f"arrow-{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
+        store[name] = raw
+        return {"name": name}
     if isinstance(data, pd.DataFrame) and _is_plain(data):
         columns = {name: _column(data[name]) for name in data.columns}
         rows = zip(*columns.values(), strict=True)

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes, convert_pandas_df_to_arrow_table
+from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from components.charts_more import to_page_spec, to_spec
 from components.compare_data import SOURCE_COLUMNS
@@ -36,8 +36,8 @@ class ChartBundle:
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
-    spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report), once prepared
-    page_spec: dict | None = None  # the same as the browser gets it (boundaries by URL)
+    spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report): full_spec()
+    page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
     table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
     sources_arrow: pa.Table | None = None
 
@@ -46,14 +46,20 @@ class ChartBundle:
         return self.chart is None or self.table.empty
 
     def prepared(self) -> ChartBundle:
-        """This bundle with both specs built and its data already in the Arrow form Streamlit
-        sends, ready to be shared across sessions unchanged (a rerun only copies bytes)."""
-        if self.chart is not None and self.spec is None:
-            self.spec = to_spec(self.chart)
-            self.page_spec = with_arrow_datasets(to_page_spec(self.spec))
+        """This bundle with its page spec and tables already in the Arrow form Streamlit sends,
+        ready to be shared across sessions unchanged (a rerun only copies bytes)."""
+        if self.chart is not None and self.page_spec is None:
+            self.page_spec = to_page_spec(self.chart)
             self.table_arrow = to_arrow(self.table)
             self.sources_arrow = to_arrow(self.sources)
         return self
+
+    def full_spec(self) -> dict:
+        """The spec with its values and boundaries inline, for images and the report: built on
+        first use only (a download click), then kept."""
+        if self.spec is None and self.chart is not None:
+            self.spec = to_spec(self.chart)
+        return self.spec or {}
 
 
 def source_lines(sources: pd.DataFrame) -> list[str]:
@@ -64,15 +70,19 @@ def source_lines(sources: pd.DataFrame) -> list[str]:
     return [str(s) for s in dict.fromkeys(sources[column]) if str(s)]
 
 
-def render_downloads(bundle: ChartBundle, spec: dict, lang: str, key: str) -> None:
+def image_spec(bundle: ChartBundle) -> dict:
+    """The chart as exported: its full spec with a title and its sources."""
+    return titled_spec(bundle.full_spec(), bundle.title, source_lines(bundle.sources))
+
+
+def render_downloads(bundle: ChartBundle, lang: str, key: str) -> None:
     """CSV and XLSX of the table (with its sources), PNG and SVG of the chart, titled."""
-    spec = titled_spec(spec, bundle.title, source_lines(bundle.sources))
     sheets = {t("compare.sheet_data", lang): bundle.table, t("compare.sheet_sources", lang): bundle.sources}
     buttons = (
         ("csv", lambda: frame_to_csv(bundle.table), "text/csv"),
         ("xlsx", lambda: frames_to_xlsx(sheets), MIME_XLSX),
-        ("png", lambda: spec_to_png(spec), "image/png"),
-        ("svg", lambda: spec_to_svg(spec), "image/svg+xml"),
+        ("png", lambda: spec_to_png(image_spec(bundle)), "image/png"),
+        ("svg", lambda: spec_to_svg(image_spec(bundle)), "image/svg+xml"),
     )
     st.caption(t("compare.downloads", lang))
     columns = st.columns(len(buttons))
@@ -107,18 +117,7 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
         st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
     for note in bundle.notes:
         st.caption(escape_markdown(note))
-    render_downloads(bundle, bundle.spec, lang, key)
-
-
-def with_arrow_datasets(spec: dict) -> dict:
-    """SPEC with its tabular datasets as Arrow IPC bytes, made once: Streamlit converts values
-    to Arrow on every call, but passes bytes through as they are."""
-    datasets = spec.get("datasets", {})
-    converted = {
-        name: values if isinstance(values, bytes | dict) else convert_anything_to_arrow_bytes(values)
-        for name, values in datasets.items()
-    }
-    return {**spec, "datasets": converted} if datasets else spec
+    render_downloads(bundle, lang, key)
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:

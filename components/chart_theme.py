@@ -116,13 +116,18 @@ def bottom_legend(columns: int = 1) -> alt.Legend:
 
 
 def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixin:
-    """Container width, HEIGHT, readable fonts and the language's number format."""
-    return (
-        chart.properties(width="container", height=height)
-        .configure(locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["es"])})
-        .configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=LABEL_LIMIT, titlePadding=8)
-        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, symbolSize=120, titleLimit=360)
-        .configure_title(fontSize=FONT + 2, anchor="start")
-        .configure_view(stroke=None)
-        .configure_axisQuantitative(tickCount=8, labelOverlap=True)
+    """Container width, HEIGHT, readable fonts and the language's number format. Set on CHART
+    itself (a fresh object from a builder): each .properties()/.configure_*() call on a layered
+    chart rebuilds it with deep copies of every layer, a fifth of a cold chart's cost."""
+    chart.width, chart.height = "container", height
+    chart.config = alt.Config(
+        locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["es"])},
+        axis=alt.AxisConfig(
+            labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=LABEL_LIMIT, titlePadding=8
+        ),
+        legend=alt.LegendConfig(labelFontSize=FONT, titleFontSize=FONT, symbolSize=120, titleLimit=360),
+        title=alt.TitleConfig(fontSize=FONT + 2, anchor="start"),
+        view=alt.ViewConfig(stroke=None),
+        axisQuantitative=alt.AxisConfig(tickCount=8, labelOverlap=True),
     )
+    return chart

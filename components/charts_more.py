@@ -13,6 +13,7 @@ from itertools import pairwise
 import altair as alt
 import pandas as pd
 
+from components.chart_data import arrow_datasets
 from components.chart_theme import (
     HEATMAP_SCHEME,
     LABEL_LIMIT,
@@ -53,14 +54,16 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def to_page_spec(spec: dict) -> dict:
-    """SPEC as the browser gets it: the boundaries by URL, fetched once per phone and cached, not
-    175 kB inside every visitor's chart (the downloads and the report keep them inline)."""
-    datasets = spec.get("datasets", {})
-    if BOUNDARY_DATA not in datasets:
-        return spec
-    rest = {name: values for name, values in datasets.items() if name != BOUNDARY_DATA}
-    return {**spec, "datasets": rest, "layer": _boundaries_by_url(spec["layer"])}
+def to_page_spec(chart: alt.TopLevelMixin) -> dict:
+    """CHART's spec as the browser gets it: its tables as Arrow bytes (what Streamlit sends, made
+    once), the boundaries by URL, fetched once per phone and cached instead of 175 kB inside every
+    visitor's map (the downloads and the report use to_spec, with values and boundaries inline)."""
+    with arrow_datasets() as tables:
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **tables}
+    if not spec["datasets"]:
+        del spec["datasets"]
+    return _boundaries_by_url(spec) if _names_data(spec.get("layer", []), BOUNDARY_DATA) else spec
 
 
 def _boundaries_by_url(node: object) -> object:

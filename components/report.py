@@ -92,7 +92,7 @@ def sources_line(sources: pd.DataFrame, lang: str) -> str:
 
 def to_figure(number: int | None, name: str, bundle: ChartBundle, lang: str) -> Figure:
     """A bundle as printed: numbered title (none without NUMBER), caption, image, sources."""
-    png = spec_to_png(bundle.prepared().spec, CHART_WIDTH, CHART_SCALE)
+    png = spec_to_png(bundle.full_spec(), CHART_WIDTH, CHART_SCALE)
     return Figure(
         title=t("outcome.figure", lang, number=number, name=name) if number else "",
         caption=bundle.caption,
