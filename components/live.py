@@ -7,7 +7,7 @@ fragment, so its trigger reruns only that fragment, which then decides what else
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -45,14 +45,11 @@ def _ignore() -> None:
 def render_live_refresh(seen_version: int) -> None:
     """Rerun the whole page once the data version moves past SEEN_VERSION (read when the run
     began, so a publish during the run is not missed)."""
-    _watch(seen_version, lambda: st.rerun(scope="app"))
 
-
-def _watch(seen_version: int, on_change: Callable[[], None]) -> None:
     @st.fragment
     def watch() -> None:
         moved = render_watcher(str(seen_version), ("data_version",), key="live_watch")
         if moved and data_version() != seen_version:
-            on_change()
+            st.rerun(scope="app")
 
     watch()
