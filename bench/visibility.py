@@ -4,7 +4,7 @@ reload? The page polls the data version every ENCUENTRO_REFRESH_S seconds, so th
 compare against is that interval (ratio = latency / interval, measured in the same run).
 With --load N, N protocol delegates (bench/load.py) act every 5 s on the same server meanwhile.
 
-    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5] [--load 100]
+    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5] [--load 100 --gap 30]
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--refresh", type=int, default=5)
     parser.add_argument("--load", type=int, default=0, help="delegates acting meanwhile (bench/load.py)")
+    parser.add_argument("--gap", type=float, default=0, help="least seconds between publishes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -66,13 +67,14 @@ def main() -> None:
         with serve(env) as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            load = background_load(url, folder / "data", args.load, args.runs * args.refresh * 2 + 30)
+            seconds = args.runs * (args.refresh * 2 + args.gap) + 30
+            load = background_load(url, folder / "data", args.load, seconds)
             page.goto(url + "/?lang=en")
             page.wait_for_selector(READY)
             rng = random.Random(42)
             for step in range(1, args.runs + 1):
                 path = changed_workbook(folder, step)
-                time.sleep(rng.uniform(0, args.refresh))  # publishes fall anywhere between two polls
+                time.sleep(args.gap + rng.uniform(0, args.refresh))  # anywhere between two polls
                 start = time.perf_counter()
                 cmd = [sys.executable, "manage.py", "import", str(path), "--country", "PER"]
                 subprocess.run(cmd, cwd=ROOT, env=run_env, check=True, capture_output=True)
@@ -87,7 +89,8 @@ def main() -> None:
             load_lines = finish_load(load)
     cli, seen = statistics.median(publish), statistics.median(visible)
     lines = [
-        f"- runs: {args.runs}; page polls every {args.refresh} s (ENCUENTRO_REFRESH_S)",
+        f"- runs: {args.runs}, at least {args.gap:.0f} s apart; page polls every {args.refresh} s "
+        "(ENCUENTRO_REFRESH_S)",
         f"- publish through `manage.py import` (process start to exit): {cli:.2f} s (median)",
         f"- publish finished -> new version on the open overview, no reload: {seen:.2f} s "
         f"(median; min {min(visible):.2f}, max {max(visible):.2f})",
