@@ -134,7 +134,10 @@ def view_summary(view: View, lang: str) -> str:
         "year": str(view.year or ""),
         "group": GROUPS.get(view.group, {}).get(lang, view.group) if view.group != "total" else "",
         "pair": t(f"compare.pair_name.{view.pair}", lang),
-        "y": indicator_label(view.y, indicators, lang).split(" · ", 1)[-1],
+        "y": " · ".join(  # the second axis with its own subject: reading against mathematics
+            [indicator_label(view.y, indicators, lang).split(" · ", 1)[-1]]
+            + ([SUBJECTS[view.ysubject][lang]] if view.ysubject else [])
+        ),
         "countries": ", ".join(country_name(c, lang) for c in view.countries),
     }
     return " · ".join(parts[f] for f in used if parts.get(f))

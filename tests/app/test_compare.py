@@ -166,6 +166,7 @@ def test_scatter_of_reading_against_mathematics_draws_both_axes():
     assert {"Puntaje promedio · Lectura", "Puntaje promedio · Matemáticas"} <= titles
     table = at.dataframe[0].value
     assert table.columns.is_unique and "Puntaje promedio · Matemáticas" in table.columns
+    assert at.expander[0].label.endswith("Puntaje promedio · Matemáticas")  # the filters' summary
 
 
 @pytest.mark.parametrize("lang", ["es", "pt", "en"])
