@@ -20,6 +20,9 @@ from data_access.i18n import normalize_lang, t
 from data_access.settings import LANGUAGES
 
 LANG_KEY = "setup_lang"
+# An emoji, drawn by the browser itself: a :material/...: page icon makes every phone fetch the
+# favicon from fonts.gstatic.com, and nothing of a meeting should reach the internet.
+TAB_ICON = "📊"
 LAST_VIEW_KEY = "setup_last_view_{}"  # a page's last query parameters, so the menu returns to them
 
 
@@ -80,7 +83,7 @@ def setup_page(page_key: str) -> PageContext:
     lang = _current_lang()
     st.set_page_config(
         page_title=f"{t(f'nav.{page.key}', lang)} · {t('ui.app_name', lang)}",
-        page_icon=page.icon,
+        page_icon=TAB_ICON,
         layout="wide",
     )
     ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
