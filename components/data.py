@@ -51,7 +51,7 @@ def get_engine() -> Engine:
 def data_version() -> int:
     """Read on every rerun from the process's shared live state (at most a second old; a write
     made in this process shows at once)."""
-    return shared_live_cache(get_engine()).get().data_version
+    return live_state().data_version
 
 
 def live_state() -> LiveState:
