@@ -69,11 +69,13 @@ def build_timeline_chart(timeline: pd.DataFrame, today: date, lang: str) -> alt.
         )
     )
     marker = pd.DataFrame({"today": [pd.Timestamp(today)], "text": [t("actions.today", lang)]})
-    rule = alt.Chart(marker).mark_rule(color=TODAY_COLOR, strokeDash=[6, 4], size=2).encode(x="today:T")
+    rule = (
+        alt.Chart(marker).mark_rule(color=TODAY_COLOR, strokeDash=[6, 4], size=2).encode(x=alt.X("today:T"))
+    )
     text = (
         alt.Chart(marker)
         .mark_text(color=TODAY_COLOR, align="left", baseline="top", dx=4, dy=2, fontWeight="bold")
-        .encode(x="today:T", y=alt.value(0), text="text:N")
+        .encode(x=alt.X("today:T"), y=alt.YValue(0), text=alt.Text("text:N"))
     )
     height = ROW_HEIGHT * max(len(timeline), 3) + AXIS_AND_LEGEND
     return alt.layer(points, rule, text).properties(height=height)

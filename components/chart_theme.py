@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import disable_debug_mode
 
 import components.chart_data  # noqa: F401  (chart data converted the cheap way, see there)
 from data_access.formatting import format_number
@@ -40,6 +41,11 @@ AXES_AND_LEGEND = 110  # Streamlit fits axes and the legend inside the chart's h
 VERDICT_LEGEND = 160  # axes plus a one-column legend of up to four verdicts
 LABEL_LIMIT = 190  # "San Vicente y las Granadinas" at 12 px, unclipped
 FONT = 12
+
+# Altair checks every schema object against the Vega-Lite schema as it is built (its "debug
+# mode"): about a tenth of a new chart's CPU, for errors the builders' tests already catch
+# (they call to_dict(), which validates the whole spec). Served pages skip it.
+disable_debug_mode()
 
 # d3 number locales, so axis labels read "741,2" in Spanish and Portuguese.
 NUMBER_LOCALES = {

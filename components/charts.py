@@ -49,10 +49,10 @@ def _mean_layers(mean: float | None, lang: str) -> list[alt.Chart]:
         return []
     label = t("axes.regional_mean", lang, value=format_number(mean, lang))
     marker = pd.DataFrame({"mean": [mean], "label": [label]})
-    base = alt.Chart(marker).encode(x="mean:Q")
+    base = alt.Chart(marker).encode(x=alt.X("mean:Q"))
     rule = base.mark_rule(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
     text = base.mark_text(baseline="bottom", dy=-6, fontSize=12, fontWeight="bold", color=REGIONAL_COLOR)
-    return [rule, text.encode(y=alt.value(0), text="label:N")]
+    return [rule, text.encode(y=alt.YValue(0), text=alt.Text("label:N"))]
 
 
 def build_ranking_chart(
@@ -79,7 +79,7 @@ def build_ranking_chart(
         alt.Tooltip("ci_text:N", title=t("axes.ci", lang)),
         alt.Tooltip("verdict_label:N", title=t("axes.verdict", lang)),
     ]
-    interval = base.mark_rule(color=STROKE, size=2).encode(x=_value_x("lo", title), x2="hi:Q")
+    interval = base.mark_rule(color=STROKE, size=2).encode(x=_value_x("lo", title), x2=alt.X2("hi:Q"))
     dots = base.mark_point(**DOT).encode(
         x=_value_x("value", title),
         color=verdict_color(data, VERDICT_ORDER, t("axes.verdict", lang)),
@@ -93,7 +93,7 @@ def _series_color(countries: list[str], lang: str) -> alt.Color | alt.ColorValue
     """Up to eight countries get Okabe-Ito colours and a legend; more would not be told apart, so
     they are drawn in one grey (the tooltip names each line) and the page suggests choosing."""
     if len(countries) > len(SERIES_COLORS):
-        return alt.value(MANY_LINES)
+        return alt.ColorValue(MANY_LINES)
     scale = alt.Scale(domain=countries, range=list(SERIES_COLORS[: len(countries)]))
     legend = alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=150)
     return alt.Color("country:N", title=t("axes.country", lang), scale=scale, legend=legend)
@@ -135,7 +135,7 @@ def build_trend_chart(
     x = alt.X("year:O", title=t("axes.year", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False, nice=True))
     # detail keeps one line per country also when they all share one grey
-    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang), detail="country:N")
+    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang), detail=alt.Detail("country:N"))
     tooltip = [
         alt.Tooltip("country:N", title=t("axes.country", lang)),
         alt.Tooltip("year:O", title=t("axes.year", lang)),
@@ -143,7 +143,7 @@ def build_trend_chart(
     ]
     lines = base.mark_line(size=2).encode(y=y)
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(y=y, tooltip=tooltip)
-    bars = base.mark_rule(size=1.5).encode(y=alt.Y("lo:Q"), y2="hi:Q")
+    bars = base.mark_rule(size=1.5).encode(y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
     chart = alt.layer(bars, lines, dots, *_regional_layers(regional, lang))
     legend_rows = (len(countries) + 1) // 2 if len(countries) <= len(SERIES_COLORS) else 0
     return finish(chart, lang, 330 + 20 * legend_rows)
@@ -181,7 +181,7 @@ def build_gap_chart(
     rule = (
         alt.Chart(data)
         .mark_rule(color=STROKE, size=2.5, opacity=0.6)
-        .encode(y=_country_axis(order), x=_value_x("value_a", title), x2="value_b:Q")
+        .encode(y=_country_axis(order), x=_value_x("value_a", title), x2=alt.X2("value_b:Q"))
     )
     colour = alt.Color(
         "group:N",
@@ -244,13 +244,15 @@ def build_levels_chart(long: pd.DataFrame, lang: str) -> alt.LayerChart:
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="white", strokeWidth=0.5)
-        .encode(y=_country_axis(order), x=x, x2="end:Q", color=colour, tooltip=tooltip)
+        .encode(y=_country_axis(order), x=x, x2=alt.X2("end:Q"), color=colour, tooltip=tooltip)
     )
     text = {"baseline": "bottom", "dy": -6, "fontSize": 12, "color": REGIONAL_COLOR, "y": 0}
     layers = [bars]
     for key, align, dx in (("axes.below_min", "right", -4), ("axes.at_or_above_min", "left", 4)):
         side = alt.Chart(pd.DataFrame({"x": [0], "label": [t(key, lang)]}))
-        layers.append(side.mark_text(align=align, dx=dx, **text).encode(x="x:Q", text="label:N"))
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x="x:Q")
+        layers.append(
+            side.mark_text(align=align, dx=dx, **text).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
+        )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
     chart = alt.layer(*layers, zero)
     return finish(chart, lang, rows_height(len(order)))

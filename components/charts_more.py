@@ -143,8 +143,10 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Tooltip("diff_text:N", title=t("axes.difference", lang)),
     ]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
-    ink = alt.condition(f"abs(datum.std_diff) > {0.6 * reach}", alt.value("white"), alt.value("black"))
-    text = base.mark_text(fontSize=12).encode(text="std_diff_text:N", color=ink, tooltip=tooltip)
+    ink = alt.ColorValue(
+        "black", condition={"test": f"abs(datum.std_diff) > {0.6 * reach}", "value": "white"}
+    )
+    text = base.mark_text(fontSize=12).encode(text=alt.Text("std_diff_text:N"), color=ink, tooltip=tooltip)
     chart = alt.layer(cells, text).properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 50})
     return finish(chart, lang, rows_height(len(order), extra=150))
 
@@ -172,7 +174,7 @@ def build_scatter_chart(
     ]
     dots = base.mark_point(filled=True, size=90, opacity=1, color=SERIES_COLORS[0], stroke=STROKE)
     labels = base.mark_text(align="left", dx=7, dy=-6, fontSize=12, color=REGIONAL_COLOR)
-    layers = [dots.encode(tooltip=tooltip), labels.encode(text="label:N")]
+    layers = [dots.encode(tooltip=tooltip), labels.encode(text=alt.Text("label:N"))]
     if data[["x", "y"]].dropna().shape[0] >= 3:
         fit = base.transform_regression("x", "y").mark_line(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
         layers.insert(0, fit)
@@ -221,8 +223,8 @@ def build_map_chart(table: pd.DataFrame, lang: str, value_title: str = "") -> al
     )
     dots_data = pd.DataFrame(small_states(), columns=["iso3", "lon", "lat"]).merge(values, on="iso3")
     dots = alt.Chart(dots_data).mark_circle(size=70, opacity=1, stroke=STROKE, strokeWidth=0.8)
-    dots = dots.encode(longitude="lon:Q", latitude="lat:Q", tooltip=tooltip)
-    empty_dots = dots.transform_filter("!isValid(datum.value)").encode(color=alt.value(NO_DATA))
+    dots = dots.encode(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), tooltip=tooltip)
+    empty_dots = dots.transform_filter("!isValid(datum.value)").encode(color=alt.ColorValue(NO_DATA))
     dots = dots.transform_filter("isValid(datum.value)").encode(color=colour)
     chart = alt.layer(ground, filled.encode(color=colour, tooltip=tooltip), empty_dots, dots)
     chart = chart.project(type="mercator")
@@ -258,5 +260,5 @@ def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_bar(height=14, stroke=STROKE, strokeWidth=0.5)
         .encode(y=_country_axis(list(data["row_label"]), "row_label"), x=x, color=colour, tooltip=tooltip)
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x="x:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
     return finish(alt.layer(bars, zero), lang, rows_height(len(data), VERDICT_LEGEND))
