@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import Callable
 
@@ -268,7 +269,7 @@ class Session:
             now = time.monotonic()
             for watcher in [w for w in self.watchers.values() if now >= w.due]:
                 watcher.due = max(watcher.due, now - TICK_S) + watcher.data["every_ms"] / 1000
-                if now >= watcher.quiet_until:
+                if now >= watcher.quiet_until and not watcher.pending:
                     self._spawn(self._poll(watcher))
             for watcher in [w for w in self.watchers.values() if w.expires and now >= w.expires]:
                 watcher.expires = None
@@ -286,6 +287,12 @@ class Session:
         self.stats.counts["polls"] += 1
         if self.closing or self.watchers.get(watcher.id) is not watcher or now == data["seen"]:
             return
+        if now is not None and data.get("spread_ms"):  # the JS's setTimeout(random * spread_ms)
+            watcher.pending = True
+            await asyncio.sleep(random.random() * data["spread_ms"] / 1000)
+            watcher.pending = False
+            if self.closing or self.watchers.get(watcher.id) is not watcher:
+                return
         await self._fire(watcher, now if now is not None else f"?{int(time.time() * 1000)}")
 
     async def _fire(self, watcher: Watcher, value: str) -> None:

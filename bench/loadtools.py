@@ -109,10 +109,12 @@ def arrival_times(n: int, within: float, ramp: bool, rng: random.Random, start: 
 
 
 class Watcher:
-    """A live watcher element: DATA is its {url, every_ms, watch, seen[, rerun_in_ms]}; DUE its next tick."""
+    """A live watcher element: DATA is its {url, every_ms, watch, seen[, rerun_in_ms, spread_ms]};
+    DUE its next tick; PENDING a spread-out report on its way."""
 
     def __init__(self, element_id: str, fragment_id: str, data: dict) -> None:
         self.id, self.fragment_id, self.data, self.quiet_until = element_id, fragment_id, data, 0.0
+        self.pending = False
         self.due = time.monotonic() + data["every_ms"] / 1000  # setInterval: first tick after one period
         expiry = data.get("rerun_in_ms")  # a one-shot setTimeout that fires "expired"
         self.expires = (

@@ -33,4 +33,4 @@ def chart_view() -> None:
 
 
 chart_view()
-render_live_refresh(ctx.version)
+render_live_refresh(ctx.version, spread=True)
