@@ -2,14 +2,17 @@
 new version is published through the command line; how long until the page shows it, with no
 reload? The page polls the data version every ENCUENTRO_REFRESH_S seconds, so the figure to
 compare against is that interval (ratio = latency / interval, measured in the same run).
-With --load N, N protocol delegates (bench/load.py) act every 5 s on the same server meanwhile.
+With --load N, N protocol delegates (bench/load.py) act every 5 s on the same server meanwhile;
+with --processes K, K app processes share the store, the delegates spread over them (as sticky
+sessions behind a proxy would) and the browser watches the first.
 
-    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5] [--load 100 --gap 30]
+    .venv/bin/python bench/visibility.py [--runs 7] [--refresh 5] [--load 100 --gap 30] [--processes 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import random
@@ -55,6 +58,7 @@ def main() -> None:
     parser.add_argument("--refresh", type=int, default=5)
     parser.add_argument("--load", type=int, default=0, help="delegates acting meanwhile (bench/load.py)")
     parser.add_argument("--gap", type=float, default=0, help="least seconds between publishes")
+    parser.add_argument("--processes", type=int, default=1, help="app processes sharing the store")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -64,11 +68,13 @@ def main() -> None:
             [sys.executable, "manage.py", "seed"], cwd=ROOT, env=run_env, check=True, capture_output=True
         )
         publish, visible = [], []
-        with serve(env) as url, sync_playwright() as pw:
+        with contextlib.ExitStack() as stack, sync_playwright() as pw:
+            urls = [stack.enter_context(serve(env)) for _ in range(args.processes)]
+            url = urls[0]
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             seconds = args.runs * (args.refresh * 2 + args.gap) + 30
-            load = background_load(url, folder / "data", args.load, seconds)
+            load = background_load(",".join(urls), folder / "data", args.load, seconds)
             page.goto(url + "/?lang=en")
             page.wait_for_selector(READY)
             rng = random.Random(42)
@@ -90,7 +96,7 @@ def main() -> None:
     cli, seen = statistics.median(publish), statistics.median(visible)
     lines = [
         f"- runs: {args.runs}, at least {args.gap:.0f} s apart; page polls every {args.refresh} s "
-        "(ENCUENTRO_REFRESH_S)",
+        f"(ENCUENTRO_REFRESH_S); {args.processes} app process(es)",
         f"- publish through `manage.py import` (process start to exit): {cli:.2f} s (median)",
         f"- publish finished -> new version on the open overview, no reload: {seen:.2f} s "
         f"(median; min {min(visible):.2f}, max {max(visible):.2f})",
