@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from data_access import cli_tasks
+from data_access import cli_tasks, import_report
 from data_access.actors import COORDINATOR, ORGANIZER
+from data_access.publish_plan import REPLACE, UPDATE
 from data_access.settings import LANGUAGES
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
@@ -26,15 +27,29 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import results, roster or actions workbooks")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--country", help="ISO3 code the results must belong to")
-    imp.add_argument("--json", action="store_true", help="print a machine-readable report")
     sql = sub.add_parser("import-sqlite", help="import the `results` table of a SQLite database")
     sql.add_argument("db", type=Path)
     sql.add_argument("--country", help="ISO3 code the results must belong to")
-    sql.add_argument("--json", action="store_true", help="print a machine-readable report")
+    for command in (imp, sql):
+        command.add_argument(
+            "--json", action="store_true", help="print a machine-readable report, with the diff"
+        )
+        command.add_argument(
+            "--replace",
+            action="store_true",
+            help="the file becomes each country's whole set: published figures it lacks are removed "
+            "(default: update, which replaces only the figures the file has and keeps the rest)",
+        )
+        command.add_argument(
+            "--dry-run", action="store_true", help="check the file and print the change; publish nothing"
+        )
     tpl = sub.add_parser("template", help="write a country's results template")
     tpl.add_argument("out", type=Path)
     tpl.add_argument("--country", required=True, help="ISO3 code")
     tpl.add_argument("--template-lang", dest="template_lang", choices=LANGUAGES, default=None)
+    tpl.add_argument(
+        "--published", action="store_true", help="fill it with the country's published figures, to edit"
+    )
     exp = sub.add_parser("export", help="write every published figure to OUT.xlsx or OUT.csv")
     exp.add_argument("out", type=Path)
     rep = sub.add_parser("report", help="write the meeting report (PDF), and optionally its data and briefs")
@@ -74,20 +89,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "seed":
         return tasks.seed()
     if args.command in ("import", "import-sqlite"):
-        files = args.files if args.command == "import" else [args.db]
-        results = tasks.import_files(files, country=args.country)
-        if args.json:
-            print(
-                json.dumps(
-                    [cli_tasks.result_to_json(r, tasks.lang) for r in results], ensure_ascii=False, indent=2
-                )
-            )
-        else:
-            for result in results:
-                print(cli_tasks.result_to_text(result, tasks.lang))
-        return EXIT_OK if all(r.published for r in results) else EXIT_REJECTED
+        return _import(tasks, args)
     if args.command == "template":
-        return tasks.template(args.out, country=args.country, lang=args.template_lang or tasks.lang)
+        lang = args.template_lang or tasks.lang
+        return tasks.template(args.out, country=args.country, lang=lang, published=args.published)
     if args.command == "export":
         return tasks.export(args.out)
     if args.command == "report":
@@ -96,6 +101,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         password = cli_tasks.read_password(args.password_file, tasks.lang)
         return tasks.create_user(args.name, role=args.role, country=args.country, password=password)
     raise AssertionError(args.command)
+
+
+def _import(tasks: cli_tasks.Tasks, args: argparse.Namespace) -> int:
+    files = args.files if args.command == "import" else [args.db]
+    mode = REPLACE if args.replace else UPDATE
+    results = tasks.import_files(files, country=args.country, mode=mode, dry_run=args.dry_run)
+    lower = import_report.lower_is_better(tasks.indicators())
+    if args.json:
+        report = [
+            import_report.result_to_json(r, tasks.lang, lower) | {"dry_run": args.dry_run} for r in results
+        ]
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        for result in results:
+            print(import_report.result_to_text(result, tasks.lang, lower, dry_run=args.dry_run))
+    if args.dry_run:
+        return EXIT_OK if all(r.report.ok for r in results) else EXIT_REJECTED
+    return EXIT_OK if all(r.published for r in results) else EXIT_REJECTED
 
 
 def _report(tasks: cli_tasks.Tasks, args: argparse.Namespace) -> int:

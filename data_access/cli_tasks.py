@@ -18,13 +18,16 @@ from data_access.actors import CLI_ACTOR, SAMPLE_ACTOR, Actor
 from data_access.catalogues import list_indicators, resolve_country, seed_reference
 from data_access.errors import EncuentroError
 from data_access.i18n import normalize_lang, t
-from data_access.imports import ImportResult, import_file
-from data_access.models import Submission
+from data_access.import_report import result_to_text
+from data_access.imports import ImportResult, import_file, preview_file
+from data_access.models import Indicator, Submission
+from data_access.publish_plan import REPLACE, UPDATE
 from data_access.report_pack import build_pack
 from data_access.report_pdf import RenderedPdf
 from data_access.settings import Settings, get_settings
 from data_access.store import engine_for, migrate, read_with, session_scope
 from data_access.template import build_results_template
+from data_access.versions import active_results
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -86,9 +89,17 @@ class Tasks:
         return 0 if all(r.published for r in results) else 2
 
     def import_files(
-        self, paths: list[Path], *, country: str | None = None, actor: Actor = CLI_ACTOR
+        self,
+        paths: list[Path],
+        *,
+        country: str | None = None,
+        actor: Actor = CLI_ACTOR,
+        mode: str = UPDATE,
+        dry_run: bool = False,
     ) -> list[ImportResult]:
-        """Import each file on its own: one file's errors do not stop the others."""
+        """Import each file on its own: one file's errors do not stop the others. MODE update keeps
+        the figures a file leaves out; replace (`--replace`) removes them, and saying it is the
+        confirmation. DRY_RUN checks and plans, writing nothing."""
         self._prepare_store()
         iso3 = None
         if country:
@@ -99,25 +110,26 @@ class Tasks:
         for path in paths:
             if not path.is_file():
                 raise CommandError(t("cli.no_file", self.lang, path=path), exit_code=2)
-            out.append(
-                import_file(
-                    engine=self.engine,
-                    settings=self.settings,
-                    data=path.read_bytes(),
-                    file_name=path.name,
-                    actor=actor,
-                    country=iso3,
-                )
-            )
+            common = {"engine": self.engine, "settings": self.settings, "data": path.read_bytes()}
+            common |= {"file_name": path.name, "country": iso3, "mode": mode}
+            if dry_run:
+                out.append(preview_file(**common))
+            else:
+                out.append(import_file(**common, actor=actor, confirm_removals=mode == REPLACE))
         return out
 
-    def template(self, out: Path, *, country: str, lang: str) -> int:
-        """Write the country's results template in LANG."""
+    def indicators(self) -> list[Indicator]:
+        """The indicator catalogue as the store has it."""
+        return read_with(self.engine, list_indicators)
+
+    def template(self, out: Path, *, country: str, lang: str, published: bool = False) -> int:
+        """Write the country's results template in LANG, empty or holding its PUBLISHED figures."""
         iso3 = resolve_country(country)
         if iso3 is None:
             raise CommandError(t("cli.unknown_country", self.lang, value=country), exit_code=2)
         self.init()
-        out.write_bytes(build_results_template(iso3, lang, read_with(self.engine, list_indicators)))
+        rows = active_results(self.engine, iso3) if published else None
+        out.write_bytes(build_results_template(iso3, lang, self.indicators(), rows))
         print(t("cli.wrote", self.lang, path=out))
         return 0
 
@@ -215,51 +227,3 @@ def _safe_url(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
-
-
-def _outcome_line(result: ImportResult, outcome: object, lang: str) -> str:
-    if getattr(outcome, "unchanged", False):
-        return t("cli.unchanged", lang, file=result.file_name, version=outcome.version)
-    if result.kind == "results":
-        return t(
-            "cli.published",
-            lang,
-            file=result.file_name,
-            country=outcome.country_iso3,
-            version=outcome.version,
-            rows=outcome.row_count,
-        )
-    return t(
-        "cli.meeting_imported", lang, file=result.file_name, created=outcome.created, updated=outcome.updated
-    )
-
-
-def result_to_text(result: ImportResult, lang: str) -> str:
-    """A verdict line per country published (or one for a rejection), then one line per problem."""
-    lines = [_outcome_line(result, outcome, lang) for outcome in result.outcomes]
-    if not result.published:
-        lines.append(t("cli.rejected", lang, file=result.file_name, errors=result.report.error_count))
-    lines += [f"  [{p.severity}] {p.code}: {p.message(lang)}" for p in result.report.problems]
-    return "\n".join(lines)
-
-
-def result_to_json(result: ImportResult, lang: str) -> dict[str, object]:
-    """The same report for scripts: verdict, what was published and every problem with its location."""
-    frame = result.report.to_frame(lang)
-    return {
-        "file": result.file_name,
-        "kind": result.kind,
-        "published": result.published,
-        "outcomes": [
-            {
-                "country": getattr(o, "country_iso3", None),
-                "version": getattr(o, "version", None),
-                "rows": getattr(o, "row_count", None),
-                "unchanged": bool(getattr(o, "unchanged", False)),
-                "created": getattr(o, "created", None),
-                "updated": getattr(o, "updated", None),
-            }
-            for o in result.outcomes
-        ],
-        "problems": frame.astype(object).where(frame.notna(), None).to_dict("records"),
-    }

@@ -40,6 +40,11 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def key_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME's observation keys (country and KEY), nulls as sentinels so they match each other."""
+    return _keyed(frame)[["country_iso3", *KEY]]
+
+
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(_NO_TEXT, index=frame.index, dtype=object)

@@ -20,9 +20,16 @@ from data_access.actors import Actor, require_publish
 from data_access.catalogues import list_indicators
 from data_access.columns import ACTIONS, MEMBERS
 from data_access.i18n import fold
-from data_access.ingest import PublishOutcome, publish_countries, publish_results
+from data_access.ingest import (
+    PublishOutcome,
+    active_results_in,
+    country_parts,
+    publish_countries,
+    publish_results,
+)
 from data_access.meeting_sheets import read_actions, read_roster
 from data_access.problems import Code, Problem, Report, WorkbookError
+from data_access.publish_plan import UPDATE, PublishPlan, plan_publish
 from data_access.settings import Settings
 from data_access.store import read_session
 from data_access.validation import validate_results
@@ -37,10 +44,17 @@ class ImportResult:
     kind: str  # results, roster, actions
     report: Report
     outcomes: tuple[PublishOutcome | meeting.MeetingOutcome, ...] = ()  # empty when rejected
+    previewed: tuple[PublishPlan, ...] = ()  # a dry run's plans, one per country (nothing written)
 
     @property
     def published(self) -> bool:
         return bool(self.outcomes)
+
+    @property
+    def plans(self) -> tuple[PublishPlan, ...]:
+        """What the publish changed per country, or (a dry run) would change."""
+        done = tuple(o.plan for o in self.outcomes if getattr(o, "plan", None) is not None)
+        return done or self.previewed
 
     @property
     def outcome(self) -> PublishOutcome | meeting.MeetingOutcome | None:
@@ -99,16 +113,47 @@ def import_file(
     actor: Actor,
     country: str | None = None,
     accept_warnings: bool = True,
+    mode: str = UPDATE,
+    confirm_removals: bool = False,
 ) -> ImportResult:
-    """Read, validate and (when clean) publish one file; the kind is taken from its sheets."""
+    """Read, validate and (when clean) publish one file; the kind is taken from its sheets.
+    Results go in MODE (update keeps what the file leaves out; replace does not); a publish that
+    would remove published figures raises RemovalNotConfirmed unless CONFIRM_REMOVALS."""
     if country is not None:  # refused before the file is even read
         require_publish(actor, country)
     with paused_gc():
         checked = _check(engine, settings, data, file_name, country)
         if not checked.publishable(accept_warnings=accept_warnings):
             return ImportResult(file_name, checked.kind, checked.report)
-        outcomes = _publish(engine, checked, data, actor, country)
+        outcomes = _publish(engine, checked, data, actor, country, mode, confirm_removals)
     return ImportResult(file_name, checked.kind, checked.report, outcomes)
+
+
+def preview_file(
+    *,
+    engine: Engine,
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    country: str | None = None,
+    mode: str = UPDATE,
+) -> ImportResult:
+    """What import_file would do, nothing written: the check and, for results, each country's plan."""
+    checked = check_file(engine=engine, settings=settings, data=data, file_name=file_name, country=country)
+    plans = plan_results(engine, checked, mode) if checked.kind == "results" and checked.report.ok else ()
+    return ImportResult(file_name, checked.kind, checked.report, previewed=plans)
+
+
+def plan_results(engine: Engine, checked: CheckedFile, mode: str = UPDATE) -> tuple[PublishPlan, ...]:
+    """What publishing a checked results file would make of each of its countries, in MODE,
+    against what is published now: the preview and `--dry-run`. Nothing is written."""
+    if checked.results is None or checked.results.empty:
+        return ()
+    with read_session(engine) as session:
+        return tuple(
+            plan_publish(iso3, active_results_in(session, iso3), part, mode)
+            for iso3, part in country_parts(checked.results)
+        )
 
 
 def _check(
@@ -120,23 +165,30 @@ def _check(
     except WorkbookError as err:
         return CheckedFile(file_name, "results", Report.from_error(err))
     kind = detect_kind(raw)
+    noted = Report([Problem(Code.MACROS_IGNORED)] if raw.macros else [])
     with read_session(engine) as session:
         indicators = list_indicators(session=session)
         groups = meeting.list_group_codes(session=session)
     if kind == "roster":
         group_frame, members, report = read_roster(raw, known_groups=groups)
-        return CheckedFile(file_name, kind, report, groups=group_frame, members=members)
+        return CheckedFile(file_name, kind, noted + report, groups=group_frame, members=members)
     if kind == "actions":
         actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
-        return CheckedFile(file_name, kind, report, actions=actions)
+        return CheckedFile(file_name, kind, noted + report, actions=actions)
     frame, report = validate_results(raw, indicators=indicators, expected_country=country)
     if report.ok and frame.empty:
         report = Report([*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)])
-    return CheckedFile(file_name, kind, report, results=frame)
+    return CheckedFile(file_name, kind, noted + report, results=frame)
 
 
 def _publish(
-    engine: Engine, checked: CheckedFile, data: bytes, actor: Actor, country: str | None
+    engine: Engine,
+    checked: CheckedFile,
+    data: bytes,
+    actor: Actor,
+    country: str | None,
+    mode: str,
+    confirm_removals: bool,
 ) -> tuple[PublishOutcome | meeting.MeetingOutcome, ...]:
     name = checked.file_name
     if checked.kind == "roster":
@@ -157,13 +209,14 @@ def _publish(
             ),
         )
     frame = checked.results
+    how = {"mode": mode, "confirm_removals": confirm_removals}
     if country is None:  # no country asked for (an organizer's import): each country in the file
         for iso3 in checked.countries:
             require_publish(actor, iso3)
-        return publish_countries(engine=engine, frame=frame, file_name=name, data=data, actor=actor)
+        return publish_countries(engine=engine, frame=frame, file_name=name, data=data, actor=actor, **how)
     return (
         publish_results(
-            engine=engine, frame=frame, country_iso3=country, file_name=name, data=data, actor=actor
+            engine=engine, frame=frame, country_iso3=country, file_name=name, data=data, actor=actor, **how
         ),
     )
 

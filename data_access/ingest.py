@@ -2,21 +2,26 @@
 
 Layer: data_access. Nothing is overwritten or deleted: the previous version is marked
 superseded, the original file's bytes are kept, an audit event is written and the data
-version is bumped, all in the same transaction.
+version is bumped, all in the same transaction. What the new version holds is planned in that
+transaction (publish_plan): an update keeps the figures the file leaves out, a removal of
+published figures is refused unless confirmed, and the same figures make no new version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Select, func, insert, select, update
 from sqlmodel import Session
 
 from data_access.actors import Actor, require_publish
+from data_access.errors import EncuentroError
 from data_access.models import AuditEvent, Observation, Submission
+from data_access.publish_plan import REMOVED, UPDATE, PublishPlan, plan_publish
 from data_access.store import bump_data_version, session_scope
 
 OBSERVATION_COLUMNS = (
@@ -34,6 +39,27 @@ OBSERVATION_COLUMNS = (
     "source",
     "note",
 )
+RESULT_DTYPES = {
+    "country_iso3": "object",
+    "indicator_code": "object",
+    "year": "int64",
+    "grade": "Int64",
+    "subject": "object",
+    "group": "object",
+    "value": "float64",
+    "se": "float64",
+    "ci_low": "float64",
+    "ci_high": "float64",
+    "n": "Int64",
+    "source": "object",
+    "note": "object",
+}
+
+
+class RemovalNotConfirmed(EncuentroError):
+    """The publish would remove published figures and nobody confirmed it; nothing was written."""
+
+    key = "removal_not_confirmed"
 
 
 @dataclass(frozen=True)
@@ -42,7 +68,23 @@ class PublishOutcome:
     version: int
     submission_id: int
     row_count: int
-    unchanged: bool  # the same bytes are already the active version
+    unchanged: bool  # the figures are already the active version's: no new version was made
+    plan: PublishPlan | None = None  # what the publish changed (None for a rollback)
+
+
+def results_query(*conditions: object) -> Select:
+    """Observations in the canonical columns, of the submissions CONDITIONS pick, in file order."""
+    return (
+        select(*(Observation.__table__.c[name] for name in OBSERVATION_COLUMNS))
+        .join(Submission, Submission.id == Observation.submission_id)
+        .where(*conditions)
+        .order_by(Observation.id)
+    )
+
+
+def results_frame(rows: Sequence[object]) -> pd.DataFrame:
+    """Rows of results_query as a frame with the canonical dtypes."""
+    return pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS)).astype(RESULT_DTYPES)
 
 
 def to_observation_columns(frame: pd.DataFrame) -> dict[str, list[object]]:
@@ -107,40 +149,83 @@ def record_audit(
     )
 
 
+def active_results_in(session: Session, country_iso3: str) -> pd.DataFrame:
+    """COUNTRY_ISO3's published figures as this transaction sees them (empty when none)."""
+    query = results_query(Submission.country_iso3 == country_iso3, Submission.status == "active")
+    return results_frame(session.execute(query).fetchall())
+
+
 def publish_results(
-    *, engine: Engine, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: Actor
+    *,
+    engine: Engine,
+    frame: pd.DataFrame,
+    country_iso3: str,
+    file_name: str,
+    data: bytes,
+    actor: Actor,
+    mode: str = UPDATE,
+    confirm_removals: bool = False,
 ) -> PublishOutcome:
-    """Make FRAME the new active version of COUNTRY_ISO3's results, keeping DATA as the original."""
+    """Publish FRAME for COUNTRY_ISO3 in MODE (update or replace), keeping DATA as the original.
+    Raises RemovalNotConfirmed, writing nothing, when figures would go and CONFIRM_REMOVALS is off."""
     with session_scope(engine) as session:
-        outcome = _publish_country(session, frame, country_iso3, file_name, data, actor)
+        outcome = _publish_country(
+            session, frame, country_iso3, file_name, data, actor, mode, confirm_removals
+        )
         if not outcome.unchanged:
             bump_data_version(session=session)
         return outcome
 
 
 def publish_countries(
-    *, engine: Engine, frame: pd.DataFrame, file_name: str, data: bytes, actor: Actor
+    *,
+    engine: Engine,
+    frame: pd.DataFrame,
+    file_name: str,
+    data: bytes,
+    actor: Actor,
+    mode: str = UPDATE,
+    confirm_removals: bool = False,
 ) -> tuple[PublishOutcome, ...]:
-    """A file holding several countries (an export, say): a new version for each, one transaction."""
+    """A file holding several countries (an export, say): each country it names, one transaction;
+    countries it does not name are left as they are."""
     with session_scope(engine) as session:
-        countries = frame["country_iso3"].unique()
-        parts = [(countries[0], frame)] if len(countries) == 1 else frame.groupby("country_iso3", sort=True)
         outcomes = tuple(
-            _publish_country(session, part, str(iso3), file_name, data, actor) for iso3, part in parts
+            _publish_country(session, part, iso3, file_name, data, actor, mode, confirm_removals)
+            for iso3, part in country_parts(frame)
         )
         if not all(o.unchanged for o in outcomes):
             bump_data_version(session=session)
         return outcomes
 
 
+def country_parts(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """FRAME's rows per country, countries sorted."""
+    countries = frame["country_iso3"].unique()
+    if len(countries) == 1:
+        return [(str(countries[0]), frame)]
+    return [(str(iso3), part) for iso3, part in frame.groupby("country_iso3", sort=True)]
+
+
 def _publish_country(
-    session: Session, frame: pd.DataFrame, country_iso3: str, file_name: str, data: bytes, actor: Actor
+    session: Session,
+    frame: pd.DataFrame,
+    country_iso3: str,
+    file_name: str,
+    data: bytes,
+    actor: Actor,
+    mode: str,
+    confirm_removals: bool,
 ) -> PublishOutcome:
     require_publish(actor, country_iso3)  # below every UI: no caller can forget it
     digest = sha256_of(data)
     active = get_active_submission(session=session, country_iso3=country_iso3)
-    if active is not None and active.sha256 == digest:
-        return PublishOutcome(country_iso3, active.version, active.id, active.row_count, unchanged=True)
+    plan = plan_publish(country_iso3, active_results_in(session, country_iso3), frame, mode)
+    if active is not None and not plan.changes_content:
+        return PublishOutcome(country_iso3, active.version, active.id, active.row_count, True, plan)
+    removed = plan.counts[REMOVED]
+    if removed and not confirm_removals:
+        raise RemovalNotConfirmed(country=country_iso3, count=removed)
     last = session.execute(
         select(func.max(Submission.version)).where(Submission.country_iso3 == country_iso3)
     ).scalar()
@@ -152,13 +237,13 @@ def _publish_country(
         file_name=file_name,
         sha256=digest,
         uploader=actor.username,
-        row_count=len(frame),
+        row_count=len(plan.result),
         status="active",
         original=data,
     )
     session.add(submission)
     session.flush()
-    count = insert_observations(session=session, submission_id=submission.id, frame=frame)
+    count = insert_observations(session=session, submission_id=submission.id, frame=plan.result)
     record_audit(
         session=session,
         actor=actor.username,
@@ -170,5 +255,7 @@ def _publish_country(
         rows=count,
         file_name=file_name,
         sha256=digest,
+        mode=mode,
+        **plan.counts,
     )
-    return PublishOutcome(country_iso3, submission.version, submission.id, count, unchanged=False)
+    return PublishOutcome(country_iso3, submission.version, submission.id, count, False, plan)

@@ -89,3 +89,14 @@ def to_changes_table(changed: pd.DataFrame, names: dict[str, str], lang: str) ->
             table[t("upload.col_old", lang, field=label)] = old
             table[t("upload.col_new", lang, field=label)] = new
     return table
+
+
+def to_removed_table(removed: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """What a publish removes, per study cycle and indicator (PublishPlan.removed_summary), named."""
+    return pd.DataFrame(
+        {
+            t("upload.col_cycle", lang): removed["cycle"],
+            t("upload.col_indicator", lang): _indicator_names(removed["indicator_code"], names),
+            t("upload.col_removed", lang): removed["figures"],
+        }
+    )

@@ -274,10 +274,12 @@ def write_results_workbook(
     return workbook_bytes(wb)
 
 
-def build_results_template(country_iso3: str, lang: str, indicators: Sequence[Indicator]) -> bytes:
-    """The empty results template a coordinator downloads for COUNTRY_ISO3, in LANG."""
-    empty = pd.DataFrame(columns=list(CANONICAL_COLUMNS))
-    return write_results_workbook(empty, country_iso3=country_iso3, lang=lang, indicators=indicators)
+def build_results_template(
+    country_iso3: str, lang: str, indicators: Sequence[Indicator], rows: pd.DataFrame | None = None
+) -> bytes:
+    """COUNTRY_ISO3's results template in LANG: empty, or holding ROWS (its published figures)."""
+    frame = pd.DataFrame(columns=list(CANONICAL_COLUMNS)) if rows is None else rows
+    return write_results_workbook(frame, country_iso3=country_iso3, lang=lang, indicators=indicators)
 
 
 def build_sheet_workbook(sheets: dict[str, tuple[SheetSpec, pd.DataFrame]], lang: str) -> bytes:

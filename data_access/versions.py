@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from data_access.actors import COORDINATOR, Actor, require_publish
 from data_access.errors import EncuentroError, NotAllowed, NotFound
-from data_access.ingest import OBSERVATION_COLUMNS, PublishOutcome, get_active_submission, record_audit
+from data_access.ingest import (
+    OBSERVATION_COLUMNS,
+    PublishOutcome,
+    get_active_submission,
+    record_audit,
+    results_frame,
+    results_query,
+)
 from data_access.models import Observation, Submission
 from data_access.store import bump_data_version, session_scope
 
@@ -27,21 +34,6 @@ VERSION_COLUMNS = (
     "sha256",
     "note",
 )
-RESULT_DTYPES = {
-    "country_iso3": "object",
-    "indicator_code": "object",
-    "year": "int64",
-    "grade": "Int64",
-    "subject": "object",
-    "group": "object",
-    "value": "float64",
-    "se": "float64",
-    "ci_low": "float64",
-    "ci_high": "float64",
-    "n": "Int64",
-    "source": "object",
-    "note": "object",
-}
 ROLLBACK_NOTE = "rollback:{version}"  # Submission.note of a restored version (the UI translates it)
 
 
@@ -79,15 +71,8 @@ def get_original(engine: Engine, *, actor: Actor, submission_id: int) -> tuple[s
 
 
 def _results_frame(engine: Engine, *conditions: object) -> pd.DataFrame:
-    query = (
-        select(*(Observation.__table__.c[name] for name in OBSERVATION_COLUMNS))
-        .join(Submission, Submission.id == Observation.submission_id)
-        .where(*conditions)
-        .order_by(Observation.id)
-    )
     with engine.connect() as conn:
-        rows = conn.execute(query).fetchall()
-    return pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS)).astype(RESULT_DTYPES)
+        return results_frame(conn.execute(results_query(*conditions)).fetchall())
 
 
 def active_results(engine: Engine, country_iso3: str) -> pd.DataFrame:

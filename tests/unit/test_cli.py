@@ -9,76 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_store import Store
 from openpyxl import load_workbook
-from result_workbooks import HEADERS, VALID, results_sqlite, results_xlsx, row, seed_sample_store
+from result_workbooks import HEADERS, VALID, results_sqlite, results_xlsx, row
 
-from data_access import queries
 from data_access.cli_tasks import sample_files
-from data_access.settings import get_settings
-from data_access.store import content_hash, make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_RESULTS = sorted((ROOT / "sample_data" / "results").glob("*.xlsx"))
 VOLATILE = ["version", "published_at"]
-
-
-class Store:
-    """A data folder the command line is pointed at, and in-process views of its store."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.url = get_settings({"ENCUENTRO_DATA_DIR": str(folder)}).database_url
-
-    def run(self, *args: object, lang: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env["ENCUENTRO_DATA_DIR"] = str(self.folder)
-        command = [sys.executable, "manage.py", *(["--lang", lang] if lang else []), *map(str, args)]
-        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-
-    def _read(self, read):
-        engine = make_engine(self.url)
-        try:
-            return read(engine)
-        finally:
-            engine.dispose()
-
-    def hash(self) -> str:
-        return self._read(content_hash)
-
-    def observations(self) -> pd.DataFrame:
-        """Published figures without when and which version, in a stable order."""
-        frame = self._read(queries.list_observations).drop(columns=VOLATILE)
-        return frame.sort_values(["country_iso3", "indicator_code", "year", "grade", "subject", "group"])
-
-    def countries(self) -> list[str]:
-        return self._read(queries.list_published)["country_iso3"].tolist()
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample meeting seeded once in-process; tests copy the file instead of seeding again."""
-    return seed_sample_store(get_settings({"ENCUENTRO_DATA_DIR": str(tmp_path_factory.mktemp("seed"))}))
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Store:
-    return Store(tmp_path / "fresh")
-
-
-@pytest.fixture
-def seeded(seeded_file: Path, tmp_path: Path) -> Store:
-    store = Store(tmp_path / "seeded")
-    store.folder.mkdir()
-    shutil.copyfile(seeded_file, store.folder / seeded_file.name)
-    return store
 
 
 def test_init_creates_an_empty_store(fresh: Store) -> None:

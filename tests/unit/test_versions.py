@@ -22,6 +22,7 @@ from data_access.errors import NotAllowed, NotFound
 from data_access.imports import check_file, import_file
 from data_access.ingest import OBSERVATION_COLUMNS, sha256_of
 from data_access.models import AuditEvent, Observation
+from data_access.publish_plan import REPLACE
 from data_access.store import content_hash, get_data_version
 
 V1 = results_xlsx(row(), row(grade=3, value=700.5))
@@ -31,8 +32,16 @@ COORDINATOR_COL = Actor("coordinacion-col", COORDINATOR, "COL")
 
 
 def _publish(engine, settings, data: bytes, name: str, actor: Actor = CLI_ACTOR):
+    """Each file is PER's whole set (replace): the versions below are the files' rows."""
     result = import_file(
-        engine=engine, settings=settings, data=data, file_name=name, actor=actor, country="PER"
+        engine=engine,
+        settings=settings,
+        data=data,
+        file_name=name,
+        actor=actor,
+        country="PER",
+        mode=REPLACE,
+        confirm_removals=True,
     )
     assert result.published and not result.outcome.unchanged, result.report.problems
     return result.outcome
