@@ -14,16 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from components.data import data_version, get_app_settings, get_engine
-from components.history import load_versions
-from data_access import queries
 from data_access.actors import Actor
 from data_access.catalogues import country_name, lac_countries, list_indicators
-from data_access.diff import ADDED, CHANGED, REMOVED, STATUSES, diff_results, summarize_diff
-from data_access.errors import EncuentroError
-from data_access.formatting import format_number
 from data_access.i18n import t
-from data_access.imports import CheckedFile, check_file, import_file
-from data_access.report_export import to_changes_table, to_summary_table
+from data_access.imports import CheckedFile, check_file
 from data_access.store import read_with
 from data_access.template import build_results_template
 from data_access.versions import active_results
@@ -35,6 +29,8 @@ UPLOAD_CHECK_KEY = "upload_check"  # the last check, keyed on the file's sha256 
 UPLOAD_ACCEPT_KEY = "upload_accept_warnings"
 UPLOAD_FLASH_KEY = "upload_flash"  # a success message shown once after a rerun
 UPLOAD_PUBLISH_KEY = "upload_publish"
+UPLOAD_MODE_KEY = "upload_mode"
+UPLOAD_CONFIRM_KEY = "upload_confirm_removals"  # plus the mode and count it confirms
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "db", "sqlite"]
 CHANGES_SHOWN = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,10 +44,12 @@ class Upload:
     checked: CheckedFile
 
 
-@st.cache_data(show_spinner=False)
-def load_template(version: int, country_iso3: str, lang: str) -> bytes:
-    """COUNTRY_ISO3's empty results template in LANG; VERSION keys the cache (the catalogue may change)."""
-    return build_results_template(country_iso3, lang, read_with(get_engine(), list_indicators))
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_template(version: int, country_iso3: str, lang: str, filled: bool) -> bytes:
+    """COUNTRY_ISO3's results template in LANG, FILLED with its published figures or empty;
+    VERSION keys the cache (figures and catalogue change with it)."""
+    rows = active_results(get_engine(), country_iso3) if filled else None
+    return build_results_template(country_iso3, lang, read_with(get_engine(), list_indicators), rows)
 
 
 @st.cache_data(show_spinner=False)
@@ -95,13 +93,28 @@ def render_country_choice(actor: Actor, lang: str) -> str | None:
 
 
 def render_template_download(country_iso3: str, lang: str) -> None:
-    """The country's results template, with its dropdowns and read-me, in the user's language."""
-    st.download_button(
+    """The country's results template, with its dropdowns and read-me, in the user's language:
+    holding what is published (edit and upload it again), or empty."""
+    version = data_version()
+    published = not load_active_results(version, country_iso3).empty
+    left, right = st.columns(2)
+    if published:
+        left.download_button(
+            t("upload.template_filled_button", lang),
+            load_template(version, country_iso3, lang, True),
+            file_name=t("upload.template_filled_file", lang, country=country_iso3),
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            type="primary",
+            width="stretch",
+        )
+    (right if published else left).download_button(
         t("upload.template_button", lang),
-        load_template(data_version(), country_iso3, lang),
+        load_template(version, country_iso3, lang, False),
         file_name=t("upload.template_file", lang, country=country_iso3),
         mime=XLSX_MIME,
         icon=":material/download:",
+        width="stretch",
     )
 
 
@@ -125,7 +138,13 @@ def _check(data: bytes, file_name: str, country_iso3: str) -> Upload:
     upload = Upload(file_name, data, sha, checked)
     st.session_state[UPLOAD_CHECK_KEY] = _SavedCheck(sha, file_name, country_iso3, upload)
     st.session_state.pop(UPLOAD_ACCEPT_KEY, None)  # a new file needs its warnings accepted anew
+    _forget_confirmations()
     return upload
+
+
+def _forget_confirmations() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(UPLOAD_CONFIRM_KEY)]:
+        del st.session_state[key]
 
 
 def _uploader_key() -> str:
@@ -137,6 +156,7 @@ def clear_upload() -> None:
     st.session_state[UPLOAD_GENERATION_KEY] = st.session_state.get(UPLOAD_GENERATION_KEY, 0) + 1
     st.session_state.pop(UPLOAD_CHECK_KEY, None)
     st.session_state.pop(UPLOAD_ACCEPT_KEY, None)
+    _forget_confirmations()
 
 
 def render_uploader(country_iso3: str, lang: str) -> Upload | None:
@@ -158,114 +178,3 @@ def render_uploader(country_iso3: str, lang: str) -> Upload | None:
     if upload.checked.kind != "results":
         st.error(t("upload.not_results", lang))
     return upload
-
-
-@st.cache_data(show_spinner=False)
-def load_indicator_names(version: int, lang: str) -> dict[str, str]:
-    """Indicator code -> name in LANG, as the catalogue stands; VERSION only keys the cache."""
-    frame = queries.list_indicator_frame(get_engine())
-    return dict(zip(frame["code"], frame[f"name_{lang}"], strict=True))
-
-
-def _next_version(versions: pd.DataFrame) -> int:
-    return 1 if versions.empty else int(versions["version"].max()) + 1
-
-
-def _active_sha(versions: pd.DataFrame) -> tuple[int, str] | None:
-    active = versions[versions["status"] == "active"]
-    return None if active.empty else (int(active["version"].iloc[0]), str(active["sha256"].iloc[0]))
-
-
-def render_preview(country_iso3: str, upload: Upload, lang: str) -> None:
-    """What publishing would change against the published version: counts, per indicator, values."""
-    version = data_version()
-    versions = load_versions(version, country_iso3)
-    new = upload.checked.results
-    rows = format_number(len(new), lang, 0)
-    name = country_name(country_iso3, lang)
-    active = _active_sha(versions)
-    if active and active[1] == upload.sha256:
-        st.info(t("upload.identical", lang, version=active[0]), icon=":material/info:")
-        return
-    if active is None:
-        st.info(t("upload.first_version", lang, version=_next_version(versions), country=name, rows=rows))
-        return
-    diff = diff_results(load_active_results(version, country_iso3), new)
-    counts = diff["status"].value_counts()
-    for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
-        col.metric(t(f"upload.diff_{status}", lang), format_number(int(counts.get(status, 0)), lang, 0))
-    st.caption(t("upload.next_version", lang, version=_next_version(versions), current=active[0], rows=rows))
-    if not counts.get(ADDED, 0) and not counts.get(REMOVED, 0) and not counts.get(CHANGED, 0):
-        st.info(t("upload.same_figures", lang), icon=":material/info:")
-    names = load_indicator_names(version, lang)
-    _render_summary(summarize_diff(diff), names, lang)
-    _render_changes(diff[diff["status"] == CHANGED], names, lang)
-
-
-def _render_summary(summary: pd.DataFrame, names: dict[str, str], lang: str) -> None:
-    st.markdown(f"**{t('upload.summary_title', lang)}**")
-    st.dataframe(to_summary_table(summary, names, lang), hide_index=True)
-
-
-def _render_changes(changed: pd.DataFrame, names: dict[str, str], lang: str) -> None:
-    st.markdown(f"**{t('upload.changes_title', lang)}**")
-    if changed.empty:
-        st.caption(t("upload.no_changes", lang))
-        return
-    st.dataframe(to_changes_table(changed.head(CHANGES_SHOWN), names, lang), hide_index=True)
-    if len(changed) > CHANGES_SHOWN:
-        total = format_number(len(changed), lang, 0)
-        st.caption(t("upload.changes_cut", lang, shown=CHANGES_SHOWN, total=total))
-
-
-def render_publish(actor: Actor, country_iso3: str, upload: Upload, accepted: bool, lang: str) -> None:
-    """The publish button: disabled while errors remain or warnings are not accepted."""
-    report = upload.checked.report
-    blocked = upload.checked.kind != "results" or not upload.checked.publishable(accept_warnings=accepted)
-    clicked = st.button(
-        t("upload.publish", lang, country=country_name(country_iso3, lang)),
-        type="primary",
-        disabled=blocked,
-        key=UPLOAD_PUBLISH_KEY,
-        icon=":material/publish:",
-    )
-    if blocked:
-        reason = "upload.blocked_errors" if not report.ok else "upload.blocked_warnings"
-        st.caption(t(reason if upload.checked.kind == "results" else "upload.not_results", lang))
-    if clicked and not blocked:
-        _publish(actor, country_iso3, upload, accepted, lang)
-
-
-def _publish(actor: Actor, country_iso3: str, upload: Upload, accepted: bool, lang: str) -> None:
-    try:
-        result = import_file(
-            engine=get_engine(),
-            settings=get_app_settings(),
-            data=upload.data,
-            file_name=upload.file_name,
-            actor=actor,
-            country=country_iso3,
-            accept_warnings=accepted,
-        )
-    except EncuentroError as err:
-        st.error(err.message(lang))
-        return
-    if not result.published:
-        st.error(t("upload.not_published", lang))
-        return
-    outcome = result.outcome
-    if outcome.unchanged:
-        st.info(t("upload.identical", lang, version=outcome.version), icon=":material/info:")
-        return
-    name = country_name(country_iso3, lang)
-    set_flash(
-        t(
-            "upload.published",
-            lang,
-            version=outcome.version,
-            country=name,
-            rows=format_number(outcome.row_count, lang, 0),
-        )
-    )
-    clear_upload()
-    st.rerun()

@@ -9,11 +9,10 @@ from components.upload import (
     UPLOAD_ACCEPT_KEY,
     render_country_choice,
     render_flash,
-    render_preview,
-    render_publish,
     render_template_download,
     render_uploader,
 )
+from components.upload_publish import render_mode_choice, render_preview, render_publish
 from data_access.i18n import t
 
 ctx = setup_page("upload")
@@ -34,10 +33,12 @@ upload = render_uploader(country, ctx.lang)
 if upload is not None:
     st.subheader(t("upload.step_check", ctx.lang))
     accepted = render_report(upload.checked.report, country, UPLOAD_ACCEPT_KEY, ctx.lang)
+    plan = None
     if upload.checked.kind == "results" and upload.checked.report.ok:
         st.subheader(t("upload.step_preview", ctx.lang))
-        render_preview(country, upload, ctx.lang)
-    render_publish(ctx.actor, country, upload, accepted, ctx.lang)
+        mode = render_mode_choice(ctx.lang)
+        plan = render_preview(country, upload, mode, ctx.lang)
+    render_publish(ctx.actor, country, upload, accepted, plan, ctx.lang)
 
 st.header(t("upload.step_history", ctx.lang), divider="gray")
 render_history(ctx.actor, country, ctx.lang)
