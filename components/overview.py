@@ -109,14 +109,18 @@ def activity_line(event: dict[str, object], lang: str) -> str | None:
     """One sentence per write, built only from codes and numbers (never text people typed)."""
     detail = event["detail"]
     when = format_when(event["at"], lang)
-    if event["action"] == "publish":
+    if event["action"] in ("publish", "rollback"):
+        removed = int(detail.get("removed", 0) or 0)
+        key = "rollback" if event["action"] == "rollback" else ("publish_removed" if removed else "publish")
         return t(
-            "overview.activity_publish",
+            f"overview.activity_{key}",
             lang,
             when=when,
             country=country_name(detail["country"], lang),
             version=detail["version"],
             rows=format_number(detail["rows"], lang, 0),
+            removed=format_number(removed, lang, 0),
+            to_version=detail.get("to_version", ""),
         )
     if event["action"] in ("import-roster", "import-actions"):
         return t(

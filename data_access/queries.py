@@ -106,9 +106,19 @@ def count_observations(engine: Engine) -> int:
         return int(conn.execute(query).scalar_one())
 
 
+# What "latest updates" tells the room: changes to the figures and to the meeting's lists (not
+# logins, account or deck edits, which would push them out of the list).
+FEED_ACTIONS = ("publish", "rollback", "import-roster", "import-actions")
+
+
 def list_recent_activity(engine: Engine, limit: int = 8) -> list[dict[str, object]]:
-    """The latest writes, newest first, with their details decoded (for 'latest updates')."""
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    """The latest writes the overview reports, newest first, with their details decoded."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(FEED_ACTIONS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]
