@@ -195,7 +195,7 @@ def read_roster(
     """Working groups (optional sheet) and their members, checked in one pass, with every problem."""
     known = {fold(code): code for code in known_groups}
     groups, problems = _empty(GROUPS), []
-    if pick_sheet(raw, GROUPS, fallback=False) is not None:
+    if pick_sheet(raw, GROUPS, fallback=False)[0] is not None:
         groups, problems = _read_groups(raw)
         for row in groups.itertuples():
             known |= {

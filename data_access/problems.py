@@ -43,8 +43,11 @@ class Code(StrEnum):
     READER_FAILED = "reader-failed"
     READER_TIMEOUT = "reader-timeout"
     MACROS_IGNORED = "macros-ignored"
+    DUPLICATE_CELL = "duplicate-cell"
     # sheets and headers
     MISSING_SHEET = "missing-sheet"
+    AMBIGUOUS_SHEET = "ambiguous-sheet"
+    HIDDEN_SHEET = "hidden-sheet-ignored"
     MISSING_HEADER = "missing-header"
     MISSING_COLUMN = "missing-column"
     DUPLICATE_COLUMN = "duplicate-column"
@@ -78,7 +81,7 @@ class Code(StrEnum):
     DUPLICATE_MEMBER = "duplicate-member"
 
 
-WARNINGS = frozenset({Code.MACROS_IGNORED, Code.UNKNOWN_COLUMN, Code.PERCENT_AS_FRACTION})
+WARNINGS = frozenset({Code.MACROS_IGNORED, Code.HIDDEN_SHEET, Code.UNKNOWN_COLUMN, Code.PERCENT_AS_FRACTION})
 
 
 class Expect(StrEnum):

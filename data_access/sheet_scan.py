@@ -1,5 +1,6 @@
 """Cheap checks of an xlsx's sheet XML before and while it is parsed: extent, shared strings,
-formulas without a saved value. Layer: data_access; streams in chunks, never inflates a sheet whole.
+formulas without a saved value, cells given twice. Layer: data_access; streams in chunks, never
+inflates a sheet whole.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ ROW_SLACK = 100  # title and header rows above max_rows data rows
 CHUNK, HEAD, SMALL = MB, 4096, MB
 
 ROOT_RE = re.compile(rb"<(?:(\w+):)?(worksheet|dialogsheet|macrosheet|sst)\b")
-DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Za-z]+\d+:)?([A-Za-z]+)(\d+)"')
 UNIQUE_COUNT_RE = re.compile(rb'\buniqueCount="(\d+)"')
 ATTRS_RE = re.compile(rb'\s(?:\w+:)?(\w+)="([^"]*)"')  # local name -> value, in any order
 SHEET_TAG_RE = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
@@ -90,6 +90,24 @@ def _patterns(p: bytes, row_limit: int) -> tuple[re.Pattern[bytes], ...]:
     )
 
 
+@functools.cache
+def _cell_refs(p: bytes) -> re.Pattern[bytes]:
+    """Every cell's reference ("B7"), for namespace prefix P."""
+    return re.compile(rb"<" + re.escape(p) + rb'c\b[^>]*?\sr="([A-Za-z]{1,3}\d{1,7})"')
+
+
+def _check_unique(sheet: str, refs: list[bytes], seen: set[bytes]) -> None:
+    """Refuse a cell given twice: calamine would keep one of the two values without a word."""
+    fresh = set(refs)
+    if len(fresh) != len(refs) or not seen.isdisjoint(fresh):
+        local: set[bytes] = set()
+        for ref in refs:
+            if ref in seen or ref in local:
+                raise WorkbookError(Code.DUPLICATE_CELL, sheet=sheet, cell=ref.decode().upper())
+            local.add(ref)
+    seen |= fresh
+
+
 def _check_extent(sheet: str, refs: list[tuple[bytes, bytes]], row_limit: int) -> None:
     """Refuse a sheet reaching past the row limit or column ZZ, before calamine allocates it densely."""
     rows = max((int(digits or b"0") for _, digits in refs), default=0)
@@ -114,7 +132,7 @@ def _formula_refs(buffer: bytes, end: int, p: bytes, searches: tuple[re.Pattern[
 def _scan_sheet(stream: zipfile.ZipExtFile, head: bytes, sheet: str, p: bytes, row_limit: int) -> list[str]:
     """Stream one sheet's XML in chunks: refuse far cells, collect formulas without values."""
     far_refs, any_formula, *formula_searches = _patterns(p, row_limit)
-    close, formulas, carry = b"</" + p + b"c>", [], head
+    close, formulas, carry, cells, seen = b"</" + p + b"c>", [], head, _cell_refs(p), set()
     while True:
         chunk = stream.read(CHUNK)
         buffer = carry + chunk
@@ -123,6 +141,7 @@ def _scan_sheet(stream: zipfile.ZipExtFile, head: bytes, sheet: str, p: bytes, r
             cut = buffer.rfind(b">") + 1 if len(buffer) > 8 * CHUNK else 0
         far = [match.groups() for match in far_refs.finditer(buffer, 0, cut)]
         _check_extent(sheet, far, row_limit)
+        _check_unique(sheet, cells.findall(buffer, 0, cut), seen)
         if any_formula.search(buffer, 0, cut):  # one fast search spares two on formula-free data
             formulas += _formula_refs(buffer, cut, p, tuple(formula_searches))
         carry = buffer[cut:]
@@ -148,9 +167,9 @@ def scan_sheets(zf: zipfile.ZipFile, *, settings: Settings) -> dict[str, list[st
             if kind == b"sst":
                 _check_shared_strings(head, info.file_size)
             elif kind:
+                # The declared <dimension> is not a limit: LibreOffice and Gnumeric often declare the
+                # whole sheet (A1:AMJ1048576) for 24 real rows. The real cells are checked as they stream.
                 sheet = names.get(info.filename, info.filename)
-                dimension = DIMENSION_RE.search(head)
-                _check_extent(sheet, [dimension.groups()] if dimension else [], row_limit)
                 p = root.group(1) + b":" if root and root.group(1) else b""
                 found[sheet] = _scan_sheet(stream, head, sheet, p, row_limit)
     return found

@@ -83,6 +83,23 @@ def _fat(data: bytes, size: int, sectors: int) -> list[int]:
     return fat
 
 
+FILEPASS, BOUNDSHEET = 0x002F, 0x0085  # BIFF record types
+
+
+def _biff_encrypted(first_sector: bytes) -> bool:
+    """A password-protected .xls keeps its container and says so in a FILEPASS record near the
+    start of the workbook stream (before the sheet list); calamine would only call it unreadable."""
+    at = 0
+    while at + 4 <= len(first_sector):
+        kind, length = struct.unpack_from("<HH", first_sector, at)
+        if kind == FILEPASS:
+            return True
+        if kind == BOUNDSHEET:
+            return False
+        at += 4 + length
+    return False
+
+
 def check_ole(data: bytes) -> None:
     """Walk an .xls container's chains with bounds and loop checks before calamine follows them."""
     shift = struct.unpack_from("<H", data, 30)[0] if len(data) >= 512 else 0
@@ -96,7 +113,7 @@ def check_ole(data: bytes) -> None:
     fat = _fat(data, size, sectors)
     entries = b"".join(data[size * (s + 1) : size * (s + 2)] for s in _chain(dir_start, fat, sectors))
     minifat = [i for s in _chain(mini_start, fat, sectors) for i in _sector_ids(data, size, s)]
-    names, mini_sectors = set(), 0
+    names, mini_sectors, books = set(), 0, []
     for at in range(0, len(entries) - 127, 128):
         kind, start = entries[at + 66], struct.unpack_from("<I", entries, at + 116)[0]
         length = struct.unpack_from("<I" if size == 512 else "<Q", entries, at + 120)[0]
@@ -107,8 +124,11 @@ def check_ole(data: bytes) -> None:
         small = kind == 2 and length < 4096
         _chain(start, minifat if small else fat, mini_sectors if small else sectors)
         mini_sectors = length // 64 if kind == 5 else mini_sectors
-        names.add(entries[at : at + 64].decode("utf-16-le", "replace").split("\x00")[0])
-    if names & ENCRYPTION_STREAMS:
+        name = entries[at : at + 64].decode("utf-16-le", "replace").split("\x00")[0]
+        names.add(name)
+        if name in ("Workbook", "Book") and kind == 2 and not small and start < sectors:
+            books.append(data[size * (start + 1) : size * (start + 2)])
+    if names & ENCRYPTION_STREAMS or any(_biff_encrypted(first) for first in books):
         raise ContainerError(EXIT_ENCRYPTED)
     if not names & {"Workbook", "Book"}:
         raise ContainerError(EXIT_NOT_A_WORKBOOK)

@@ -61,18 +61,27 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def pick_sheet(raw: RawWorkbook, spec: SheetSpec, *, fallback: bool = True) -> RawSheet | None:
-    """The sheet SPEC reads: by name (case and accents ignored), else the only visible sheet."""
+def pick_sheet(
+    raw: RawWorkbook, spec: SheetSpec, *, fallback: bool = True
+) -> tuple[RawSheet | None, list[Problem]]:
+    """The visible sheet SPEC reads: by name (case and accents ignored), else the only visible
+    sheet. What Excel shows is what is read: a hidden sheet that would have matched is named in a
+    warning, and two visible sheets whose names mean the same are an error naming both."""
     wanted = spec.sheet_names()
     named = [s for s in raw.sheets if fold(s.name) in wanted]
-    if named:
-        return next((s for s in named if s.visible), named[0])
+    notes = [Problem(Code.HIDDEN_SHEET, s.name) for s in named if not s.visible]
+    shown = [s for s in named if s.visible]
+    if len(shown) > 1:
+        names = ", ".join(f"«{s.name}»" for s in shown)
+        return None, [*notes, Problem(Code.AMBIGUOUS_SHEET, shown[1].name, params={"sheets": names})]
+    if shown:
+        return shown[0], notes
     visible = [s for s in raw.sheets if s.visible]
     others = set().union(*(o.sheet_names() for o in SHEETS.values() if o.code != spec.code))
     # A lone visible sheet is used unless its name says it holds another kind of sheet.
     if fallback and len(visible) == 1 and fold(visible[0].name) not in others:
-        return visible[0]
-    return None
+        return visible[0], notes
+    return None, notes
 
 
 def _sheet_title(spec: SheetSpec) -> str:
@@ -212,16 +221,22 @@ def read_table(
     raw: RawWorkbook, spec: SheetSpec, *, fallback: bool = True
 ) -> tuple[Table | None, list[Problem]]:
     """The sheet SPEC names as a Table, or None with the problems that stop reading it."""
-    sheet = pick_sheet(raw, spec, fallback=fallback)
+    sheet, notes = pick_sheet(raw, spec, fallback=fallback)
     if sheet is None:
+        if any(p.code == Code.AMBIGUOUS_SHEET for p in notes):
+            return None, notes
         found = [s.name for s in raw.sheets]
-        return None, [Problem(Code.MISSING_SHEET, params={"wanted": _sheet_title(spec), "found": found})]
+        return None, [
+            *notes,
+            Problem(Code.MISSING_SHEET, params={"wanted": _sheet_title(spec), "found": found}),
+        ]
     if all(_is_blank(c) for row in sheet.rows for c in row):
-        return None, [Problem(Code.EMPTY_SHEET, sheet.name)]
+        return None, [*notes, Problem(Code.EMPTY_SHEET, sheet.name)]
     header_index = _find_header(sheet, spec)
     if header_index is None:
-        return None, [Problem(Code.MISSING_HEADER, sheet.name)]
+        return None, [*notes, Problem(Code.MISSING_HEADER, sheet.name)]
     mapping, headers, problems = _map_headers(sheet, spec, header_index)
+    problems = [*notes, *problems]
     frame = _to_frame(sheet, spec, mapping, header_index)
     formulas = _formula_cells(sheet, mapping, header_index + 1)
     keep = _filled_rows(frame, list(headers)) | frame[EXCEL_ROW].isin({r for r, _ in formulas}).to_numpy()

@@ -46,6 +46,7 @@ class RawSheet:
 class RawWorkbook:
     format: str  # xlsx, xlsm, xls, ods
     sheets: list[RawSheet]
+    macros: bool = False  # macro code inside, found by content whatever the file's name (never run)
 
 
 MAX_ZIP_ENTRIES = 10_000
@@ -81,7 +82,7 @@ def read_workbook(data: bytes, *, settings: Settings) -> RawWorkbook:
             check_zip_directory(zf, settings=settings)
             kind = zip_format(zf)
             scan = None if kind == "ods" else functools.partial(scan_sheets, zf, settings=settings)
-            return RawWorkbook(kind, parse_sheets(data, settings=settings, scan=scan))
+            return RawWorkbook(kind, parse_sheets(data, settings=settings, scan=scan), has_macros(zf))
     except ZIP_ERRORS as error:  # what zipfile and zlib raise on damaged or truncated input
         raise WorkbookError(Code.CORRUPT_FILE) from error
 
@@ -100,12 +101,22 @@ def check_zip_directory(zf: zipfile.ZipFile, *, settings: Settings) -> None:
         raise WorkbookError(Code.ENCRYPTED_FILE)
 
 
+def has_macros(zf: zipfile.ZipFile) -> bool:
+    """VBA in an Excel file (vbaProject.bin, or a macro-enabled content type) or Basic and scripts
+    in an OpenDocument one: looked for in the content, since a .xlsm renamed .xlsx still has them."""
+    names = zf.namelist()
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return True
+    if "[Content_Types].xml" in names and b"macroEnabled" in read_small(zf, "[Content_Types].xml"):
+        return True
+    return any(name.startswith(("Basic/", "Scripts/")) for name in names)
+
+
 def zip_format(zf: zipfile.ZipFile) -> str:
     """Name a zipped workbook by its members: xlsx, xlsm or ods; anything else is not a workbook."""
     names = set(zf.namelist())
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-        macros = b"macroEnabled" in read_small(zf, "[Content_Types].xml") or "xl/vbaProject.bin" in names
-        return "xlsm" if macros else "xlsx"
+        return "xlsm" if has_macros(zf) else "xlsx"
     if "mimetype" in names and read_small(zf, "mimetype").strip() == ODS_MIME:
         manifest = "META-INF/manifest.xml"
         if manifest in names and b"encryption-data" in read_small(zf, manifest):

@@ -89,6 +89,13 @@ def looping_ole() -> bytes:
     return cfb_bytes({"Workbook": bof}, loop_directory=True)
 
 
+def encrypted_xls() -> bytes:
+    """A password-protected .xls: BOF, then FILEPASS (RC4), as Excel 97-2003 writes it."""
+    bof = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)
+    filepass = struct.pack("<HHHHH", 0x002F, 54, 1, 1, 1) + bytes(48)
+    return cfb_bytes({"Workbook": bof + filepass})
+
+
 def zip_bytes(members: list[tuple[str, bytes]], *, level: int = 6) -> bytes:
     """A zip of MEMBERS in order; repeated names are written as given."""
     buffer = io.BytesIO()

@@ -127,19 +127,19 @@ def test_column_letter(index: int, letters: str) -> None:
 )
 def test_pick_sheet_by_name_or_the_only_sheet(names: list[str], picked: str) -> None:
     raw = workbook(*(sheet(HEADER, name=n) for n in names))
-    assert pick_sheet(raw, RESULTS).name == picked
+    assert pick_sheet(raw, RESULTS)[0].name == picked
 
 
 def test_a_hidden_sheet_is_not_picked_by_the_one_sheet_rule() -> None:
     raw = workbook(sheet(HEADER, name="Hoja1"), sheet(HEADER, name="listas", visible=False))
-    assert pick_sheet(raw, RESULTS).name == "Hoja1"
+    assert pick_sheet(raw, RESULTS)[0].name == "Hoja1"
     only_hidden = workbook(sheet(HEADER, name="Hoja1", visible=False))
-    assert pick_sheet(only_hidden, RESULTS) is None
+    assert pick_sheet(only_hidden, RESULTS)[0] is None
 
 
 def test_a_lone_sheet_named_for_another_kind_is_not_taken() -> None:
-    assert pick_sheet(workbook(sheet(["grupo", "nombre", "rol"], name="miembros")), GROUPS) is None
-    assert pick_sheet(workbook(sheet(["grupo", "nombre", "rol"], name="miembros")), MEMBERS) is not None
+    assert pick_sheet(workbook(sheet(["grupo", "nombre", "rol"], name="miembros")), GROUPS)[0] is None
+    assert pick_sheet(workbook(sheet(["grupo", "nombre", "rol"], name="miembros")), MEMBERS)[0] is not None
 
 
 def test_missing_sheet_names_the_sheets_found() -> None:
