@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -19,9 +18,7 @@ from data_access import accounts
 from data_access.actors import COORDINATOR, ORGANIZER, Actor
 from data_access.catalogues import country_name, lac_countries
 from data_access.errors import EncuentroError
-from data_access.formatting import format_when
 from data_access.i18n import t
-from data_access.models import utcnow
 
 NEW_ROLE_KEY = "admin_new_role"
 NEW_GENERATE_KEY = "admin_new_generate"
@@ -45,12 +42,6 @@ def _role_name(role: str, lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _locked(moment: datetime | None) -> bool:
-    if moment is None:
-        return False
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) > utcnow()  # SQLite drops the zone
-
-
 def render_account_table(lang: str) -> list[str]:
     """Every account, without its hash; returns the user names for the actions below."""
     users = accounts.list_users(get_engine())
@@ -62,9 +53,6 @@ def render_account_table(lang: str) -> list[str]:
                 country_name(u.country_iso3, lang) if u.country_iso3 else "" for u in users
             ],
             t("admin.col_active", lang): [u.active for u in users],
-            t("admin.col_locked_until", lang): [
-                format_when(u.locked_until, lang) if _locked(u.locked_until) else "" for u in users
-            ],
             t("admin.col_failed", lang): [u.failed_logins for u in users],
         }
     )

@@ -38,7 +38,8 @@ def _log_in(lang: str) -> None:
     if not submitted:
         return
     try:
-        st.session_state[AUTH_KEY] = accounts.authenticate(get_engine(), username.strip(), password)
+        address = st.context.ip_address or "unknown"  # the throttle counts failures per address
+        st.session_state[AUTH_KEY] = accounts.authenticate(get_engine(), username.strip(), password, address)
     except EncuentroError as err:
         st.error(err.message(lang))
         return

@@ -1,7 +1,9 @@
-"""Accounts: argon2 password hashes, login with lock-out, the first organizer, user management.
+"""Accounts: argon2 password hashes, throttled logins, the first organizer, user management.
 
-Layer: data_access. A wrong user name and a wrong password take the same path (a hash is
-verified either way) and give the same message, so logins do not reveal which names exist.
+Layer: data_access. A wrong user name, a wrong password and a throttled attempt give the same
+message, and a name is hashed against whether it exists or not, so logins do not reveal which
+names exist. No login holds the store's write lock while hashing: the account is read, the hash
+verified outside any transaction, and a failure is a short write afterwards.
 """
 
 from __future__ import annotations
@@ -9,22 +11,21 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
 from data_access.actors import COORDINATOR, ORGANIZER, Actor, require_organizer
-from data_access.errors import AccountLocked, EncuentroError, InvalidCredentials, NotFound
+from data_access.errors import EncuentroError, InvalidCredentials, NotFound, StoreBusy
 from data_access.ingest import record_audit
-from data_access.models import Country, User, utcnow
-from data_access.store import bump_data_version, session_scope
+from data_access.login_throttle import LOGIN_THROTTLE, LoginThrottle
+from data_access.models import Country, User
+from data_access.store import bump_data_version, read_session, session_scope
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 MAX_USERNAME = 64  # User.username's column width
 # letters, digits and . _ @ - only: names appear in the UI and the audit log, never as markup
@@ -80,29 +81,43 @@ def _actor(user: User) -> Actor:
     return Actor(user.username, user.role, user.country_iso3)
 
 
-def authenticate(engine: Engine, username: str, password: str) -> Actor:
-    """The Actor for a right name and password; counts failures and locks after MAX_FAILURES."""
-    with session_scope(engine) as session:
+def authenticate(
+    engine: Engine,
+    username: str,
+    password: str,
+    address: str = "unknown",
+    throttle: LoginThrottle = LOGIN_THROTTLE,
+) -> Actor:
+    """The Actor for a right name and password from ADDRESS (the client's, as the page sees it).
+    Raises InvalidCredentials for a wrong name or password and for a throttled attempt alike."""
+    if throttle.wait_s(username, address) > 0:
+        raise InvalidCredentials()  # refused before hashing: a flood costs nothing
+    with read_session(engine) as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
-        if user is None or not user.active:
-            raise InvalidCredentials()
-        now = utcnow()
-        locked_until = _as_utc(user.locked_until)
-        if locked_until is not None and locked_until > now:
-            minutes = max(1, round((locked_until - now).total_seconds() / 60))
-            raise AccountLocked(minutes=minutes)
-        if not ok:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until, user.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
-                record_audit(
-                    session=session, actor=username, action="lock", entity="user", entity_id=username
-                )
-            session.commit()
-            raise InvalidCredentials()
-        user.failed_logins, user.locked_until = 0, None
-        return _actor(user)
+        stored, active, failures = (
+            (user.password_hash, user.active, user.failed_logins) if user else (None, 0, 0)
+        )
+    ok = _verify(stored or _DUMMY_HASH, password) and bool(active)
+    if not ok:
+        throttle.failed(username, address)
+        if user is not None:
+            _count_failure(engine, username)
+        raise InvalidCredentials()
+    throttle.succeeded(username, address)
+    if failures:
+        _count_failure(engine, username, reset=True)
+    return _actor(user)
+
+
+def _count_failure(engine: Engine, username: str, *, reset: bool = False) -> None:
+    """The account's failed-login count (shown on /admin), a short write after the check; when the
+    store is busy publishing, the count waits for the next attempt rather than the login."""
+    try:
+        with session_scope(engine) as session:
+            value = 0 if reset else User.failed_logins + 1
+            session.execute(update(User).where(User.username == username).values(failed_logins=value))
+    except StoreBusy:
+        pass
 
 
 def get_actor(engine: Engine, username: str) -> Actor | None:
@@ -170,7 +185,7 @@ def set_active(*, engine: Engine, actor: Actor, username: str, active: bool) -> 
 
 
 def reset_password(*, engine: Engine, actor: Actor, username: str, password: str) -> None:
-    """Set a new password (and lift a lock-out)."""
+    """Set a new password (and clear the failed-login count)."""
     require_organizer(actor)  # before judging the password: nothing is said to others
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(minimum=MIN_PASSWORD)
@@ -194,7 +209,6 @@ class AccountInfo:
     country_iso3: str | None
     active: bool
     failed_logins: int
-    locked_until: datetime | None
     created_at: datetime
 
 
@@ -209,7 +223,6 @@ def list_users(engine: Engine) -> list[AccountInfo]:
                 u.country_iso3,
                 u.active,
                 u.failed_logins,
-                _as_utc(u.locked_until),
                 _as_utc(u.created_at),
             )
             for u in users

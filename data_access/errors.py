@@ -28,15 +28,9 @@ class NotAllowed(EncuentroError):
 
 
 class InvalidCredentials(EncuentroError):
-    """Wrong user name or wrong password: the same message for both, on purpose."""
+    """Wrong user name, wrong password or too many attempts: the same message for all, on purpose."""
 
     key = "invalid_credentials"
-
-
-class AccountLocked(EncuentroError):
-    """Too many failed logins; PARAMS carries the minutes left."""
-
-    key = "account_locked"
 
 
 class StoreBusy(EncuentroError):

@@ -8,11 +8,18 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.catalogues import seed_reference
+from data_access.login_throttle import LOGIN_THROTTLE
 from data_access.settings import Settings, get_settings
 from data_access.store import make_engine, migrate, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle() -> None:
+    """The process-wide throttle starts empty for each test, as it does for a new process."""
+    LOGIN_THROTTLE.clear()
 
 
 @pytest.fixture

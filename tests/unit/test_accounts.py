@@ -1,4 +1,4 @@
-"""Accounts in a real store: argon2 hashes, lock-out, one message for every bad login, the first
+"""Accounts in a real store: argon2 hashes, throttled logins, one message for every bad login, the first
 organizer, and who may create accounts.
 
 Layer: tests (unit). Each test gets a fresh migrated SQLite store (the `engine` fixture).
@@ -7,17 +7,17 @@ Layer: tests (unit). Each test gets a fresh migrated SQLite store (the `engine` 
 from __future__ import annotations
 
 import stat
-from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from data_access import accounts
 from data_access.actors import ANONYMOUS_ACTOR, CLI_ACTOR, COORDINATOR, ORGANIZER, Actor
-from data_access.errors import AccountLocked, InvalidCredentials, NotAllowed
-from data_access.models import AuditEvent, User, utcnow
-from data_access.store import content_hash, get_data_version, session_scope
+from data_access.errors import InvalidCredentials, NotAllowed
+from data_access.login_throttle import ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_S, LoginThrottle
+from data_access.models import AuditEvent, User
+from data_access.store import content_hash, get_data_version
 
 PASSWORD = "correct horse battery"
 
@@ -61,40 +61,65 @@ def test_a_new_account_is_audited_and_bumps_the_data_version(engine):
     assert ("create-user", "cli") in [tuple(a) for a in actions]
 
 
-def test_five_failures_lock_the_account_until_the_lock_expires(engine):
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_failures_of_one_name_from_one_address_throttle_only_that_pair(engine):
     _create(engine)
-    for _ in range(accounts.MAX_FAILURES):
+    clock = Clock()
+    throttle = LoginThrottle(clock)
+    for _ in range(PAIR_LIMIT):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(engine, "ana", "wrong password")
-    with pytest.raises(AccountLocked) as locked:
-        accounts.authenticate(engine, "ana", PASSWORD)  # the right password, but too late
-    assert 1 <= locked.value.params["minutes"] <= accounts.LOCK_MINUTES
-    with session_scope(engine) as session:
-        session.execute(
-            update(User).where(User.username == "ana").values(locked_until=utcnow() - timedelta(minutes=1))
-        )
-    assert accounts.authenticate(engine, "ana", PASSWORD).username == "ana"
+            accounts.authenticate(engine, "ana", "wrong password", "10.0.0.1", throttle)
+    with pytest.raises(InvalidCredentials):  # the right password, throttled: the same message
+        accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.1", throttle)
+    assert accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.2", throttle).username == "ana"
+    clock.now += WINDOW_S + 1
+    assert accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.1", throttle).username == "ana"
 
 
-def test_fewer_failures_than_the_limit_do_not_lock(engine):
+def test_fewer_failures_than_the_limit_do_not_throttle(engine):
     _create(engine)
-    for _ in range(accounts.MAX_FAILURES - 1):
+    throttle = LoginThrottle()
+    for _ in range(PAIR_LIMIT - 1):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(engine, "ana", "wrong password")
-    assert accounts.authenticate(engine, "ana", PASSWORD).username == "ana"
-    for _ in range(accounts.MAX_FAILURES - 1):  # a success starts the count again
+            accounts.authenticate(engine, "ana", "wrong password", "10.0.0.1", throttle)
+    assert accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.1", throttle).username == "ana"
+    for _ in range(PAIR_LIMIT - 1):  # a success starts the pair's count again
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(engine, "ana", "wrong password")
-    assert accounts.authenticate(engine, "ana", PASSWORD).username == "ana"
+            accounts.authenticate(engine, "ana", "wrong password", "10.0.0.1", throttle)
+    assert accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.1", throttle).username == "ana"
 
 
-def test_a_password_reset_lifts_a_lock_out(engine):
+def test_unknown_names_are_throttled_too_and_cost_no_hash_once_throttled(engine, monkeypatch):
+    _create(engine, "organizer", ORGANIZER, None)
+    throttle = LoginThrottle()
+    for number in range(ADDRESS_LIMIT):  # spraying names from one address
+        with pytest.raises(InvalidCredentials):
+            accounts.authenticate(engine, f"guess{number}", "x", "192.0.2.9", throttle)
+    spy = SpyHasher(accounts.HASHER)
+    monkeypatch.setattr(accounts, "HASHER", spy)
+    with pytest.raises(InvalidCredentials):
+        accounts.authenticate(engine, "organizer", PASSWORD, "192.0.2.9", throttle)
+    assert spy.verified == []  # refused before hashing
+    # the organizer elsewhere is not kept out by what one address did
+    assert accounts.authenticate(engine, "organizer", PASSWORD, "198.51.100.7", throttle).role == ORGANIZER
+
+
+def test_failures_are_counted_on_the_account_and_cleared_by_a_success(engine):
     _create(engine)
-    for _ in range(accounts.MAX_FAILURES):
+    throttle = LoginThrottle()
+    for _ in range(2):
         with pytest.raises(InvalidCredentials):
-            accounts.authenticate(engine, "ana", "wrong password")
-    accounts.reset_password(engine=engine, actor=CLI_ACTOR, username="ana", password="another long one")
-    assert accounts.authenticate(engine, "ana", "another long one").username == "ana"
+            accounts.authenticate(engine, "ana", "wrong password", "10.0.0.1", throttle)
+    assert [u.failed_logins for u in accounts.list_users(engine)] == [2]
+    accounts.authenticate(engine, "ana", PASSWORD, "10.0.0.1", throttle)
+    assert [u.failed_logins for u in accounts.list_users(engine)] == [0]
 
 
 @pytest.mark.parametrize(
