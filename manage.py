@@ -11,8 +11,10 @@ from pathlib import Path
 
 from data_access import cli_tasks, import_report
 from data_access.actors import COORDINATOR, ORGANIZER
+from data_access.errors import EncuentroError
 from data_access.publish_plan import REPLACE, UPDATE
-from data_access.settings import LANGUAGES
+from data_access.settings import LANGUAGES, get_settings
+from data_access.store import STORE_ERRORS, store_failure
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
 
@@ -61,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--pack", type=Path, help="also write every published figure and a sources sheet (.xlsx)"
     )
     rep.add_argument("--briefs", type=Path, help="also write one brief per country in es, pt and en here")
+    bak = sub.add_parser(
+        "backup", help="write a consistent copy of the store (SQLite), safe while the app runs"
+    )
+    bak.add_argument(
+        "out", type=Path, nargs="?", help="the copy (default: DATA_DIR/encuentro-backup-DATE.db)"
+    )
+    res = sub.add_parser(
+        "restore", help="make a backup the store, after checking it; the replaced store is kept"
+    )
+    res.add_argument("backup", type=Path)
+    res.add_argument("--yes", action="store_true", help="replace a store that holds published results")
+    sub.add_parser("check", help="check the store: integrity, every kept original, the version chains")
     usr = sub.add_parser("create-user", help="create an organizer or a country coordinator account")
     usr.add_argument("name")
     usr.add_argument("--role", required=True, choices=(ORGANIZER, COORDINATOR))
@@ -75,11 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; expected problems print a message, bugs a traceback."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
+    settings = get_settings()
+    lang = args.lang or settings.default_lang
     try:
         return _dispatch(args)
     except cli_tasks.CommandError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+    except EncuentroError as err:  # a store that cannot be used, a busy store: what and what now
+        print(f"error: {err.message(lang)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except STORE_ERRORS as err:
+        print(f"error: {store_failure(err, settings.database_url).message(lang)}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -97,6 +119,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return tasks.export(args.out)
     if args.command == "report":
         return _report(tasks, args)
+    if args.command == "backup":
+        return tasks.backup(args.out)
+    if args.command == "restore":
+        return tasks.restore(args.backup, yes=args.yes)
+    if args.command == "check":
+        return tasks.check()
     if args.command == "create-user":
         password = cli_tasks.read_password(args.password_file, tasks.lang)
         return tasks.create_user(args.name, role=args.role, country=args.country, password=password)

@@ -16,8 +16,10 @@ from components.auth import current_actor, render_account
 from components.data import data_version, get_app_settings
 from components.navigation import PAGES, get_page
 from data_access.actors import ANONYMOUS_ACTOR, Actor
+from data_access.errors import EncuentroError
 from data_access.i18n import normalize_lang, t
 from data_access.settings import LANGUAGES
+from data_access.store import STORE_ERRORS, store_failure
 
 LANG_KEY = "setup_lang"
 # An emoji, drawn by the browser itself: a :material/...: page icon makes every phone fetch the
@@ -86,7 +88,14 @@ def setup_page(page_key: str) -> PageContext:
         page_icon=TAB_ICON,
         layout="wide",
     )
-    ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
+    try:
+        ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
+    except (EncuentroError, *STORE_ERRORS) as err:  # the store itself: say what is wrong, once
+        failure = (
+            err if isinstance(err, EncuentroError) else store_failure(err, get_app_settings().database_url)
+        )
+        st.error(failure.message(lang), icon=":material/database:")
+        st.stop()
     with st.sidebar:
         render_menu(ctx)
         st.divider()

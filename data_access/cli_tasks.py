@@ -5,6 +5,7 @@ Layer: data_access (manage.py only parses arguments and prints).
 
 from __future__ import annotations
 
+import functools
 import getpass
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from data_access import exports, queries
+from data_access import backup, exports, queries
 from data_access.accounts import BOOTSTRAP_FILE, bootstrap_organizer, create_user
 from data_access.actors import CLI_ACTOR, SAMPLE_ACTOR, Actor
 from data_access.catalogues import list_indicators, resolve_country, seed_reference
@@ -25,7 +26,7 @@ from data_access.publish_plan import REPLACE, UPDATE
 from data_access.report_pack import build_pack
 from data_access.report_pdf import RenderedPdf
 from data_access.settings import Settings, get_settings
-from data_access.store import engine_for, migrate, read_with, session_scope
+from data_access.store import STORE_ERRORS, engine_for, migrate, read_with, session_scope, sqlite_path
 from data_access.template import build_results_template
 from data_access.versions import active_results
 
@@ -52,13 +53,17 @@ def sample_files(sample_dir: Path = SAMPLE_DIR) -> list[Path]:
 @dataclass
 class Tasks:
     settings: Settings
-    engine: Engine
     lang: str
 
     @classmethod
     def from_environment(cls, lang: str | None = None) -> Tasks:
         settings = get_settings()
-        return cls(settings, engine_for(settings), normalize_lang(lang or settings.default_lang))
+        return cls(settings, normalize_lang(lang or settings.default_lang))
+
+    @functools.cached_property
+    def engine(self) -> Engine:
+        """Opened on first use: `restore` must work when the store it replaces is unusable."""
+        return engine_for(self.settings)
 
     def init(self) -> int:
         """Create or upgrade the schema and add missing reference rows."""
@@ -117,6 +122,49 @@ class Tasks:
             else:
                 out.append(import_file(**common, actor=actor, confirm_removals=mode == REPLACE))
         return out
+
+    def backup(self, out: Path | None) -> int:
+        """A consistent copy of the store, safe while the app runs."""
+        out = out or self.settings.data_dir / backup.backup_name()
+        size = backup.backup_to(self.engine, out)
+        print(t("cli.backup_done", self.lang, path=out, mb=round(size / 1024 / 1024, 1)))
+        return 0
+
+    def restore(self, source: Path, *, yes: bool = False) -> int:
+        """BACKUP becomes the store after its checks; the store it replaces is kept beside it."""
+        store = sqlite_path(self.settings.database_url)
+        if store is None:
+            raise backup.NotSqliteStore()
+        backup.verify_backup(source)
+        published = self._published_versions(store)
+        if published != 0 and not yes:
+            key = "cli.restore_needs_yes" if published != "?" else "cli.restore_needs_yes_unusable"
+            raise CommandError(t(key, self.lang, path=store, versions=published), exit_code=2)
+        kept = backup.restore_from(store, source)
+        print(t("cli.restore_done", self.lang, path=store, source=source))
+        if kept is not None:
+            print(t("cli.restore_kept", self.lang, path=kept))
+        return 0
+
+    def _published_versions(self, store: Path) -> int | str:
+        """How many versions the store holds ("?" when it cannot be read: confirm all the same)."""
+        if not store.exists():
+            return 0
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.execute(select(func.count()).select_from(Submission)).scalar_one())
+        except (EncuentroError, *STORE_ERRORS):
+            return "?"
+
+    def check(self) -> int:
+        """Integrity, every kept original against its sha256, the version chains; 0 when all hold."""
+        report = backup.check_store(self.engine)
+        print(t("cli.check_integrity", self.lang, result=report.integrity))
+        print(t("cli.check_originals", self.lang, count=report.originals))
+        for what, detail in report.findings:
+            print(t(f"cli.check_{what}", self.lang, detail=detail))
+        print(t("cli.check_ok" if report.ok else "cli.check_failed", self.lang))
+        return 0 if report.ok else 1
 
     def indicators(self) -> list[Indicator]:
         """The indicator catalogue as the store has it."""

@@ -7,6 +7,7 @@ readers and a publishing writer (the app or the command line) do not block each 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,11 @@ import pandas as pd
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Executable, event, inspect, select, update
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
+from data_access.errors import EncuentroError, StoreBusy
+from data_access.i18n import t
 from data_access.models import DataVersion, utcnow
 from data_access.settings import Settings
 
@@ -46,9 +50,9 @@ def _sqlite_begin(conn: Connection) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for URL; SQLite gets its pragmas on every new connection."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -56,9 +60,82 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class StoreUnusable(EncuentroError):
+    """The store file is there but cannot be used (empty, not SQLite, damaged, read-only); nothing
+    was written to it. REASON names which, PATH where it is."""
+
+    key = "store_unusable"
+
+    def message(self, lang: str) -> str:
+        what = t(f"error.store_{self.params['reason']}", lang, path=self.params["path"])
+        return f"{what} {t('error.store_what_now', lang)}"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+STORE_ERRORS = (DatabaseError, OSError)  # what a damaged or unwritable store raises past the checks
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other engines and for memory)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a store file that exists but is not a usable SQLite database, before anything opens
+    it: a 0-byte file is not an empty store (seeding it would hide the real meeting's loss)."""
+    if not path.exists():
+        return
+    reason = None
+    if not os.access(path, os.R_OK):
+        reason = "unreadable"
+    elif path.stat().st_size == 0:
+        reason = "empty"
+    else:
+        with path.open("rb") as file:
+            reason = None if file.read(len(SQLITE_HEADER)) == SQLITE_HEADER else "not_sqlite"
+    if reason is None and not os.access(path, os.W_OK):
+        reason = "read_only"
+    if reason:
+        raise StoreUnusable(reason=reason, path=str(path))
+
+
+def store_failure(error: BaseException, url: str) -> EncuentroError:
+    """What a database error raised by the store means for the person who met it: busy (another
+    writer), unreadable, or damaged; messages name the file and what to do, never a traceback."""
+    text = str(error).lower()
+    if isinstance(error, OperationalError) and "locked" in text:
+        return StoreBusy()
+    where = str(sqlite_path(url) or url.rsplit("@", 1)[-1])
+    if "unable to open" in text or isinstance(error, PermissionError):
+        return StoreUnusable(reason="unreadable", path=where)
+    if "readonly" in text or "read-only" in text:
+        return StoreUnusable(reason="read_only", path=where)
+    return StoreUnusable(reason="damaged", path=where)
+
+
+def keep_private(folder: Path, path: Path | None) -> None:
+    """The data folder 0700 and the store's files 0600, whatever they were: they hold password
+    hashes, contact details and the original uploads."""
+    folder.chmod(0o700)
+    if path is not None:
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if part.exists():
+                part.chmod(0o600)
+
+
 def engine_for(settings: Settings) -> Engine:
-    """The engine of the configured store."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # hashes and contact details
+    """The engine of the configured store, its files private; raises StoreUnusable for a store
+    file that is there but unusable, and never creates one over it."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = sqlite_path(settings.database_url)
+    if path is not None:
+        check_store_file(path)
+        if not path.exists():  # created private, before SQLite opens it
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    keep_private(settings.data_dir, path)
     return make_engine(settings.database_url)
 
 
