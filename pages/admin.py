@@ -1,10 +1,11 @@
 """Administration, for organizers: accounts, the audit log, the indicator catalogue, the meeting,
-and the meeting report with its data pack."""
+the meeting report with its data pack, and backups."""
 
 import streamlit as st
 
 from components.admin_accounts import render_accounts
 from components.admin_audit import render_audit_log
+from components.admin_backup import render_backup
 from components.admin_catalogue import render_catalogue
 from components.admin_meeting import render_meeting_settings
 from components.admin_report import render_report_downloads
@@ -13,13 +14,14 @@ from data_access.i18n import t
 
 ctx = setup_page("admin")
 st.title(t("admin.title", ctx.lang))
-accounts, audit, catalogue, meeting, report = st.tabs(
+accounts, audit, catalogue, meeting, report, backup = st.tabs(
     [
         t("admin.tab_accounts", ctx.lang),
         t("admin.tab_audit", ctx.lang),
         t("admin.tab_catalogue", ctx.lang),
         t("admin.tab_meeting", ctx.lang),
         t("outcome.admin_tab", ctx.lang),
+        t("admin.tab_backup", ctx.lang),
     ]
 )
 with accounts:
@@ -32,3 +34,5 @@ with meeting:
     render_meeting_settings(ctx.actor, ctx.lang)
 with report:
     render_report_downloads(ctx.lang)
+with backup:
+    render_backup(ctx.actor, ctx.lang)

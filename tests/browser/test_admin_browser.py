@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from components.navigation import PAGES
@@ -17,11 +19,19 @@ def test_organizer_opens_the_admin_page(server, page, data_dir):
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.admin", "es")).click()
     page.get_by_role("tab").first.wait_for()
     wait_ready(page)
-    assert page.get_by_role("tab").count() == 5
+    assert page.get_by_role("tab").count() == 6
     page.get_by_role("tab", name=t("outcome.admin_tab", "es")).click()
     with page.expect_download(timeout=120_000) as report:
         page.get_by_role("button", name=t("outcome.download_pdf", "es")).click()
     assert report.value.path().read_bytes().startswith(b"%PDF-")
+    page.get_by_role("tab", name=t("admin.tab_backup", "es")).click()
+    page.get_by_role("button", name=t("admin.backup_prepare", "es")).click()
+    download = page.get_by_role("button", name=re.compile(r"encuentro-backup-\d{8}-\d{4}\.db"))
+    download.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as copy:
+        download.click()
+    assert copy.value.suggested_filename.startswith("encuentro-backup-")
+    assert copy.value.path().read_bytes().startswith(b"SQLite format 3\x00")
     assert page.dialogs == []
 
 

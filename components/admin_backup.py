@@ -1,0 +1,47 @@
+"""The admin page's backup tab: a consistent copy of the store to download, and how to restore it.
+
+Layer: components. data_access.backup makes the copy and checks the organizer role itself.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.data import get_engine
+from data_access.actors import Actor
+from data_access.backup import backup_bytes, backup_name
+from data_access.errors import EncuentroError
+from data_access.formatting import format_number
+from data_access.i18n import t
+
+BACKUP_KEY = "admin_backup"  # (file name, bytes) of the copy made in this tab, until it is replaced
+
+
+def render_backup(actor: Actor, lang: str) -> None:
+    """Make a copy on request (it reads the whole store), then offer it for download."""
+    st.subheader(t("admin.backup_title", lang))
+    st.caption(t("admin.backup_help", lang))
+    if st.button(t("admin.backup_prepare", lang), key="admin_backup_prepare", icon=":material/backup:"):
+        try:
+            st.session_state[BACKUP_KEY] = (backup_name(), backup_bytes(get_engine(), actor))
+        except EncuentroError as err:
+            st.error(err.message(lang))
+            return
+    ready = st.session_state.get(BACKUP_KEY)
+    if ready is not None:
+        name, data = ready
+        size = format_number(len(data) / 1024 / 1024, lang, 1)
+        st.download_button(
+            t("admin.backup_download", lang, name=name, mb=size),
+            data,
+            file_name=name,
+            mime="application/vnd.sqlite3",
+            icon=":material/download:",
+            type="primary",
+            key="admin_backup_download",
+        )
+    st.caption(t("admin.backup_restore_help", lang))
+    st.code(
+        "python manage.py check\npython manage.py restore encuentro-backup-AAAAMMDD-HHMM.db --yes",
+        language=None,
+    )
