@@ -1,7 +1,8 @@
 """Child process that parses one workbook from stdin and writes its sheets, marshalled, to stdout.
 
-Layer: data_access, run as `python -m data_access.sheet_worker MEMORY_MB MAX_ROWS` by workbook.py.
-It imports only the standard library and python_calamine, and caps its own memory first.
+Layer: data_access, run as `python -m data_access.sheet_worker MEMORY_MB MAX_ROWS CPU_S` by workbook.py.
+It imports only the standard library and python_calamine, caps its own memory and CPU time
+first, and dies with its parent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import itertools
 import marshal
 import os
 import resource
+import signal
 import struct
 import sys
 
@@ -24,6 +26,8 @@ EXIT_CORRUPT = 4
 EXIT_MEMORY = 5
 EXIT_FAILED = 6
 EXIT_NOT_A_WORKBOOK = 7
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+DEFAULT_CPU_S = 60
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENDOFCHAIN, FIRST_MARKER, DIFSECT = 0xFFFFFFFE, 0xFFFFFFFA, 0xFFFFFFFC
@@ -37,6 +41,19 @@ def cap_memory(memory_mb: int) -> None:
     """Limit the address space so a hostile file ends in an allocation failure, not a swapping host."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def bind_to_parent(cpu_s: int) -> None:
+    """Die with the parent and after CPU_S seconds of CPU: the parent's time limit cannot act once
+    the parent is gone (a killed app process must not leave readers spinning on a hostile file)."""
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))  # SIGXCPU, then SIGKILL
+    if sys.platform.startswith("linux"):
+        import ctypes  # Linux only
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above: nobody waits for an answer
+        os._exit(EXIT_FAILED)
 
 
 class ContainerError(Exception):
@@ -208,9 +225,11 @@ def main(argv: list[str]) -> int:
     """Read stdin, parse it and write the marshalled result; return the exit code."""
     try:
         memory_mb, max_rows = int(argv[0]), int(argv[1])
+        cpu_s = int(argv[2]) if len(argv) > 2 else DEFAULT_CPU_S
     except (IndexError, ValueError):
         return EXIT_USAGE
     cap_memory(memory_mb)
+    bind_to_parent(cpu_s)
     gc.disable()  # a short-lived process building millions of lists: collection only costs time
     try:
         data = sys.stdin.buffer.read()

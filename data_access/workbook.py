@@ -26,6 +26,7 @@ from pathlib import Path
 from subprocess import PIPE
 
 from data_access import sheet_worker
+from data_access.package_form import standard_form
 from data_access.problems import Code, WorkbookError
 from data_access.settings import Settings
 from data_access.sheet_scan import MB, read_small, scan_sheets
@@ -47,6 +48,7 @@ class RawWorkbook:
     format: str  # xlsx, xlsm, xls, ods
     sheets: list[RawSheet]
     macros: bool = False  # macro code inside, found by content whatever the file's name (never run)
+    repairs: tuple[str, ...] = ()  # how the package was put in standard form first (package_form)
 
 
 MAX_ZIP_ENTRIES = 10_000
@@ -80,9 +82,15 @@ def read_workbook(data: bytes, *, settings: Settings) -> RawWorkbook:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check_zip_directory(zf, settings=settings)
+            rewritten = standard_form(zf)
+        data, repairs = rewritten or (data, ())
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if repairs:  # the rewritten package is checked like any other
+                check_zip_directory(zf, settings=settings)
             kind = zip_format(zf)
             scan = None if kind == "ods" else functools.partial(scan_sheets, zf, settings=settings)
-            return RawWorkbook(kind, parse_sheets(data, settings=settings, scan=scan), has_macros(zf))
+            sheets = parse_sheets(data, settings=settings, scan=scan)
+            return RawWorkbook(kind, sheets, has_macros(zf), repairs)
     except ZIP_ERRORS as error:  # what zipfile and zlib raise on damaged or truncated input
         raise WorkbookError(Code.CORRUPT_FILE) from error
 
@@ -130,7 +138,8 @@ def parse_sheets(
 ) -> list[RawSheet]:
     """Run the capped child on DATA while SCAN checks the XML here; a refusal by the scan wins."""
     deadline = time.monotonic() + settings.parse_timeout_s
-    command = [*WORKER, str(settings.parse_memory_mb), str(settings.max_rows)]
+    cpu_s = int(settings.parse_timeout_s) + 5  # the child's own limit, should the parent be gone
+    command = [*WORKER, str(settings.parse_memory_mb), str(settings.max_rows), str(cpu_s)]
     env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(REPO_ROOT)}  # no secrets
     with tempfile.TemporaryFile() as source:  # a file, not a pipe: the child reads while we scan
         source.write(data)

@@ -1,4 +1,5 @@
-"""Reliability drills, bounded in time: a login flood while a coordinator publishes.
+"""Reliability drills, bounded in time: a login flood while a coordinator publishes; the workbook
+reader outliving its parent.
 
 Layer: tests (unit). A real SQLite store, real argon2 hashes, real workbooks through import_file,
 threads standing in for the browser tabs of an attacker on the meeting's wifi.
@@ -6,9 +7,13 @@ threads standing in for the browser tabs of an attacker on the meeting's wifi.
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from result_workbooks import results_xlsx, row
 
@@ -18,6 +23,7 @@ from data_access.errors import InvalidCredentials
 from data_access.imports import import_file
 from data_access.versions import list_versions
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 FLOOD_THREADS = 4
 PUBLISHES = 5
@@ -74,3 +80,44 @@ def test_a_login_flood_never_blocks_a_publish_nor_shows_an_error(engine, setting
     assert list_versions(engine, "PER")["version"].max() == PUBLISHES
     assert min(attempts) >= 2  # every tab was flooding while the publishes went through
     assert accounts.authenticate(engine, "organizer", PASSWORD, "192.0.2.1").role == ORGANIZER
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie is gone, only not yet reaped
+
+
+def test_the_workbook_reader_dies_with_its_parent() -> None:
+    """An app process killed mid-read must not leave its reader running (its time limit lived in
+    the parent): the child asks the kernel to kill it when the parent goes."""
+    read_end, write_end = os.pipe()  # this test holds the write end: the reader never sees the end
+    parent_code = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-m', 'data_access.sheet_worker', '256', '10', '60'],"
+        " stdin=int(sys.argv[1]))\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", parent_code, str(read_end)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        pass_fds=(read_end,),
+    )
+    os.close(read_end)
+    try:
+        child = int(parent.stdout.readline())
+        time.sleep(1.0)  # the child has set itself up
+        assert _alive(child)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child)
+    finally:
+        os.close(write_end)
