@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.data import get_engine
 from data_access.audit import AUDIT_COLUMNS, export_audit_csv, list_audit_choices, list_audit_events
-from data_access.formatting import format_when
+from data_access.formatting import format_when, visible_text
 from data_access.i18n import t
 
 ACTION_KEY = "admin_audit_action"
@@ -28,6 +28,8 @@ def render_audit_table(frame: pd.DataFrame, lang: str) -> None:
     """The events as plain text cells: time, actor, action, entity, its id and the detail JSON."""
     shown = frame.loc[:, list(AUDIT_COLUMNS)].copy()
     shown["at"] = [format_when(moment, lang) for moment in shown["at"]]
+    for column in ("actor", "entity_id", "detail"):  # may carry file names as they were given
+        shown[column] = [visible_text(value, limit=400) for value in shown[column]]
     shown.columns = [t(f"admin.audit_col_{c}", lang) for c in AUDIT_COLUMNS]
     st.dataframe(shown, hide_index=True, width="stretch")
 

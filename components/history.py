@@ -15,7 +15,7 @@ import streamlit as st
 from components.data import data_version, get_engine
 from data_access.actors import Actor
 from data_access.errors import EncuentroError
-from data_access.formatting import format_number, format_when
+from data_access.formatting import format_number, format_when, visible_text
 from data_access.i18n import t
 from data_access.store import Engine
 from data_access.versions import get_original, list_versions, rollback
@@ -47,7 +47,7 @@ def _table(versions: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("upload_history.col_version", lang): versions["version"],
             t("upload_history.col_when", lang): [format_when(w, lang) for w in versions["created_at"]],
             t("upload_history.col_who", lang): versions["uploader"],
-            t("upload_history.col_file", lang): versions["file_name"],
+            t("upload_history.col_file", lang): [visible_text(n) for n in versions["file_name"]],
             t("upload_history.col_rows", lang): [format_number(n, lang, 0) for n in versions["row_count"]],
             t("upload_history.col_status", lang): [
                 t(f"upload_history.status_{s}", lang) for s in versions["status"]

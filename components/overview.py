@@ -152,7 +152,7 @@ def render_activity(lang: str) -> None:
 def render_meeting_header(lang: str) -> None:
     """The meeting's own name, city and dates once organizers set them; a generic title before."""
     info = load_meeting_info(data_version())
-    st.title(info.name or t("overview.title", lang))
+    st.title(escape_markdown(info.name) if info.name else t("overview.title", lang))  # typed: plain text
     where_when = " · ".join(part for part in (info.city, format_dates(info.start, info.end, lang)) if part)
     if where_when:
         st.text(where_when)  # typed by organizers: shown as text, never as markdown

@@ -16,7 +16,9 @@ import streamlit as st
 from components.data import data_version, get_app_settings, get_engine
 from data_access.actors import Actor
 from data_access.catalogues import country_name, lac_countries, list_indicators
+from data_access.formatting import visible_text
 from data_access.i18n import t
+from data_access.import_report import repairs_text
 from data_access.imports import CheckedFile, check_file
 from data_access.store import read_with
 from data_access.template import build_results_template
@@ -174,7 +176,9 @@ def render_uploader(country_iso3: str, lang: str) -> Upload | None:
         return None
     with st.spinner(t("upload.checking", lang)):
         upload = _check(uploaded.getvalue(), uploaded.name, country_iso3)
-    st.text(t("upload.file_checked", lang, name=upload.file_name))
+    st.text(t("upload.file_checked", lang, name=visible_text(upload.file_name)))
+    if upload.checked.repairs:  # read, but only after rewriting its package: say so
+        st.caption(t("upload.repaired", lang, what=repairs_text(upload.checked.repairs, lang)))
     if upload.checked.kind != "results":
         st.error(t("upload.not_results", lang))
     return upload

@@ -1,10 +1,12 @@
-"""Numbers and dates written for the reader's language, through Babel (CLDR), never by hand.
+"""Numbers and dates written for the reader's language, through Babel (CLDR), never by hand; and
+names people chose, made safe to show.
 
 Layer: data_access, so pages, exports and reports format alike.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime, format_interval
@@ -34,3 +36,17 @@ def format_dates(start: date | None, end: date | None, lang: str) -> str:
     if start and end:
         return format_interval(start, end, "yMMMd", locale=locale)
     return format_date(start or end, "medium", locale=locale) if (start or end) else ""
+
+
+NAME_LIMIT = 120  # characters of a file name shown (the whole name is kept with the file)
+
+
+def visible_text(value: object, limit: int = NAME_LIMIT) -> str:
+    """Text someone chose (a file name) made safe to show: control, bidirectional and other
+    invisible format characters appear as ⟨U+202E⟩ instead of reversing or hiding what follows,
+    and a long value is cut with an ellipsis."""
+    text = "" if value is None else str(value)
+    shown = "".join(
+        f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
