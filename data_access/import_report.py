@@ -69,6 +69,11 @@ def plan_lines(plan: PublishPlan, lang: str, lower_better: frozenset[str] = froz
     return lines
 
 
+def repairs_text(repairs: tuple[str, ...], lang: str) -> str:
+    """What was put in standard form before reading, in words ("backslash paths, UTF-16 parts")."""
+    return ", ".join(t(f"repair.{code}", lang) for code in repairs)
+
+
 def lower_is_better(indicators: list[Indicator]) -> frozenset[str]:
     """Indicator codes whose rise is bad news (the share at level I, say)."""
     return frozenset(i.code for i in indicators if not i.higher_is_better)
@@ -84,6 +89,8 @@ def result_to_text(
         lines.append(t("cli.dry_run", lang, file=result.file_name))
     elif not result.published:
         lines.append(t("cli.rejected", lang, file=result.file_name, errors=result.report.error_count))
+    if result.repairs:
+        lines.append("  " + t("cli.repaired", lang, what=repairs_text(result.repairs, lang)))
     for plan in result.plans:
         lines += ["  " + line for line in plan_lines(plan, lang, lower_better)]
     lines += [f"  [{p.severity}] {p.code}: {p.message(lang)}" for p in result.report.problems]
@@ -130,4 +137,5 @@ def result_to_json(
         ],
         "problems": frame.astype(object).where(frame.notna(), None).to_dict("records"),
         "changes": [plan_to_json(plan, lower_better) for plan in result.plans],
+        "reader": {"name": "python-calamine", "repairs": list(result.repairs)},
     }

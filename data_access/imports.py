@@ -45,6 +45,7 @@ class ImportResult:
     report: Report
     outcomes: tuple[PublishOutcome | meeting.MeetingOutcome, ...] = ()  # empty when rejected
     previewed: tuple[PublishPlan, ...] = ()  # a dry run's plans, one per country (nothing written)
+    repairs: tuple[str, ...] = ()  # how the package was put in standard form before reading it
 
     @property
     def published(self) -> bool:
@@ -73,6 +74,7 @@ class CheckedFile:
     groups: pd.DataFrame | None = None  # roster files
     members: pd.DataFrame | None = None  # roster files
     actions: pd.DataFrame | None = None  # actions files
+    repairs: tuple[str, ...] = ()  # how the package was put in standard form before reading it
 
     def publishable(self, *, accept_warnings: bool = True) -> bool:
         """No errors (and, unless accepted, no warnings): what import_file would publish."""
@@ -124,9 +126,9 @@ def import_file(
     with paused_gc():
         checked = _check(engine, settings, data, file_name, country)
         if not checked.publishable(accept_warnings=accept_warnings):
-            return ImportResult(file_name, checked.kind, checked.report)
+            return ImportResult(file_name, checked.kind, checked.report, repairs=checked.repairs)
         outcomes = _publish(engine, checked, data, actor, country, mode, confirm_removals)
-    return ImportResult(file_name, checked.kind, checked.report, outcomes)
+    return ImportResult(file_name, checked.kind, checked.report, outcomes, repairs=checked.repairs)
 
 
 def preview_file(
@@ -141,7 +143,7 @@ def preview_file(
     """What import_file would do, nothing written: the check and, for results, each country's plan."""
     checked = check_file(engine=engine, settings=settings, data=data, file_name=file_name, country=country)
     plans = plan_results(engine, checked, mode) if checked.kind == "results" and checked.report.ok else ()
-    return ImportResult(file_name, checked.kind, checked.report, previewed=plans)
+    return ImportResult(file_name, checked.kind, checked.report, previewed=plans, repairs=checked.repairs)
 
 
 def plan_results(engine: Engine, checked: CheckedFile, mode: str = UPDATE) -> tuple[PublishPlan, ...]:
@@ -171,14 +173,16 @@ def _check(
         groups = meeting.list_group_codes(session=session)
     if kind == "roster":
         group_frame, members, report = read_roster(raw, known_groups=groups)
-        return CheckedFile(file_name, kind, noted + report, groups=group_frame, members=members)
+        return CheckedFile(
+            file_name, kind, noted + report, groups=group_frame, members=members, repairs=raw.repairs
+        )
     if kind == "actions":
         actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
-        return CheckedFile(file_name, kind, noted + report, actions=actions)
+        return CheckedFile(file_name, kind, noted + report, actions=actions, repairs=raw.repairs)
     frame, report = validate_results(raw, indicators=indicators, expected_country=country)
     if report.ok and frame.empty:
         report = Report([*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)])
-    return CheckedFile(file_name, kind, noted + report, results=frame)
+    return CheckedFile(file_name, kind, noted + report, results=frame, repairs=raw.repairs)
 
 
 def _publish(

@@ -290,3 +290,38 @@ def padded_far_cell_xlsx() -> bytes:
 def far_cell_xlsx_sheet() -> bytes:
     """The worksheet XML of far_cell_xlsx."""
     return sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+
+
+def minimal_ods(rows: list[list[object]], *, sheet: str = "resultados") -> list[tuple[str, bytes]]:
+    """The members of a small OpenDocument spreadsheet (mimetype, manifest, content.xml) holding ROWS."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = f'office:value-type="float" office:value="{value}"'
+            return f"<table:table-cell {number}><text:p>{value}</text:p></table:table-cell>"
+        if value is None:
+            return "<table:table-cell/>"
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    body = "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>" for row in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    entry = '<manifest:file-entry manifest:full-path="{}" manifest:media-type="{}"/>'
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        + entry.format("/", "application/vnd.oasis.opendocument.spreadsheet")
+        + entry.format("content.xml", "text/xml")
+        + "</manifest:manifest>"
+    )
+    return [
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest.encode()),
+        ("content.xml", content.encode()),
+    ]

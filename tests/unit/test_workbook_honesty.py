@@ -7,9 +7,11 @@ Layer: tests (unit). Workbooks written by openpyxl, or raw XML where openpyxl ca
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
 import hostile_files as hf
 import pytest
@@ -131,3 +133,78 @@ def test_a_whole_sheet_dimension_with_few_real_rows_imports(engine: Engine, dime
 
 def test_real_far_cells_are_still_refused(engine: Engine) -> None:
     assert _codes(_check(engine, hf.far_cell_xlsx())) == ["sheet-too-large"]
+
+
+def _rebuilt(data: bytes, name: Callable[[str], str], body: Callable[[str, bytes], bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = [(name(info.filename), body(info.filename, zf.read(info))) for info in zf.infolist()]
+    return hf.zip_bytes(members)
+
+
+def _utf16(name: str, data: bytes) -> bytes:
+    """An XML part as some exporters save it: UTF-16 with a BOM and a matching declaration."""
+    if not name.endswith((".xml", ".rels")):
+        return data
+    text = data.decode("utf-8")
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"') if text.startswith("<?xml") else text
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("case", "repairs"),
+    [("backslash-paths", ("backslash-paths",)), ("utf-16-parts", ("utf-16-parts",)), ("both", None)],
+)
+def test_packages_excel_opens_are_read_after_a_rewrite_that_is_named(
+    engine: Engine, case: str, repairs: tuple[str, ...] | None
+) -> None:
+    data = hf.openpyxl_xlsx({"resultados": _table(741.0, rows=3)})
+    slashes = case in ("backslash-paths", "both")
+    utf16 = case in ("utf-16-parts", "both")
+    odd = _rebuilt(
+        data,
+        (lambda n: n.replace("/", "\\")) if slashes else (lambda n: n),
+        _utf16 if utf16 else (lambda n, b: b),
+    )
+    checked = _check(engine, odd)
+    assert checked.report.ok, _codes(checked)
+    assert len(checked.results) == 3
+    assert checked.repairs == (repairs or ("backslash-paths", "utf-16-parts"))
+    assert _check(engine, data).repairs == ()
+
+
+def test_a_utf16_part_that_is_not_text_is_still_refused(engine: Engine) -> None:
+    data = hf.openpyxl_xlsx({"resultados": _table(741.0)})
+    broken = _rebuilt(
+        data, lambda n: n, lambda n, b: codecs.BOM_UTF16_LE + b"\x00\xd8" if "sheet1" in n else b
+    )
+    assert _codes(_check(engine, broken)) == ["corrupt-file"]
+
+
+def test_a_workbook_part_under_another_name_is_found_through_the_relationships(engine: Engine) -> None:
+    data = hf.openpyxl_xlsx({"resultados": _table(741.0, rows=2)})
+
+    def name(n: str) -> str:
+        return {"xl/workbook.xml": "xl/book.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/book.xml.rels"}.get(
+            n, n
+        )
+
+    def body(n: str, b: bytes) -> bytes:
+        return (
+            b.replace(b"xl/workbook.xml", b"xl/book.xml")
+            if n in ("_rels/.rels", "[Content_Types].xml")
+            else b
+        )
+
+    checked = _check(engine, _rebuilt(data, name, body))
+    assert checked.report.ok, _codes(checked)
+    assert len(checked.results) == 2 and checked.repairs == ("workbook-part-name",)
+
+
+@pytest.mark.parametrize("without", ["nothing", "mimetype", "META-INF/manifest.xml", "both"])
+def test_an_opendocument_file_without_its_package_members_is_read(engine: Engine, without: str) -> None:
+    gone = {"both": ("mimetype", "META-INF/manifest.xml")}.get(without, (without,))
+    members = [(n, b) for n, b in hf.minimal_ods(_table(741.0, rows=2)) if n not in gone]
+    checked = _check(engine, hf.zip_bytes(members))
+    assert checked.report.ok, _codes(checked)
+    assert len(checked.results) == 2
+    assert checked.repairs == (() if without == "nothing" else ("ods-members",))
