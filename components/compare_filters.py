@@ -11,11 +11,23 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from components.chart_panel import escape_markdown
 from components.data import data_version, load_cuts, load_indicators
 from components.setup import LAST_VIEW_KEY
 from data_access.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
+from data_access.formatting import visible_text
 from data_access.i18n import t
-from data_access.views import CHARTS, DOMAINS, PAIRS, SORTS, View, ViewOptions, parse_view, resolve_view
+from data_access.views import (
+    CHARTS,
+    DOMAINS,
+    PAIRS,
+    SORTS,
+    View,
+    ViewOptions,
+    ignored_params,
+    parse_view,
+    resolve_view,
+)
 
 KEY = "compare_{}"
 OPEN_KEY = "compare_filters_open"
@@ -79,6 +91,17 @@ def _select(field: str, options: Sequence[object], value: object, fmt: Callable,
         on_change=_on_change,
         args=(field,),
     )
+
+
+def render_url_notice(lang: str) -> None:
+    """A short notice naming the link's values that were replaced (an unknown country code, a
+    malformed year): shown on the run that reads them, gone once the URL is rewritten."""
+    indicators = load_indicators(data_version())
+    params = st.query_params.to_dict()
+    ignored = ignored_params(params, parse_view(params, set(indicators.index)))
+    if ignored:
+        values = ", ".join(f"«{escape_markdown(visible_text(v, 40))}»" for v in ignored[:5])
+        st.caption(t("compare.url_ignored", lang, values=values))
 
 
 def current_view() -> tuple[View, ViewOptions, pd.DataFrame]:

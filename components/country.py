@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.actions import country_label, load_action_groups, load_actions, render_actions_table
-from components.chart_panel import ChartBundle
+from components.chart_panel import ChartBundle, escape_markdown
 from components.charts import build_gap_chart
 from components.charts_more import build_profile_chart
 from components.compare_bundles import LEVEL_CODES, trend_bundle
@@ -28,7 +28,7 @@ from components.history import load_versions
 from components.setup import LAST_VIEW_KEY
 from data_access import chart_text, comparisons
 from data_access.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
-from data_access.formatting import format_number, format_when
+from data_access.formatting import format_number, format_when, visible_text
 from data_access.i18n import t
 from data_access.views import PAIRS, View
 
@@ -46,6 +46,9 @@ def render_country_choice(default: str | None, lang: str) -> str:
     wanted = str(st.query_params.get("country", "")).upper()
     fallback = default if default in codes else (published[0] if published else codes[0])
     chosen = wanted if wanted in codes else fallback
+    if wanted and wanted not in codes:  # a link with a code that is no country here: say so
+        shown = escape_markdown(visible_text(wanted, 40))
+        st.caption(t("country.unknown_code", lang, code=shown, country=country_name(chosen, lang)))
     st.session_state[COUNTRY_KEY] = chosen
     st.query_params["country"] = chosen
     st.session_state[LAST_VIEW_KEY.format("country")] = {"country": chosen}

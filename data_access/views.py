@@ -11,13 +11,13 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
-from data_access.catalogues import GROUPS, SUBJECTS
+from data_access.catalogues import GROUPS, SUBJECTS, lac_countries
 
 CHARTS = ("ranking", "trend", "gaps", "levels", "heatmap", "map", "scatter")
 SORTS = ("value", "name")
 PAIRS = ("sex", "area", "school", "ses")
 DOMAINS = ("learning", "ser", "recovery", "system")
-_ISO3_LENGTH = 3
+MAX_PARAM = 200  # longer query values are not read at all
 _BLANK_MEANS_NONE = ("grade", "subject", "ysubject")
 
 
@@ -67,9 +67,28 @@ def _int(value: str | None, default: int | None) -> int | None:
         return default
 
 
+def _known_countries() -> frozenset[str]:
+    return frozenset(c.iso3 for c in lac_countries())
+
+
+def ignored_params(params: Mapping[str, str], view: View) -> list[str]:
+    """The query values parse_view could not use (an unknown code, a malformed number), as they
+    were given: what the page tells the visitor it replaced."""
+    wanted = {k: str(v) for k, v in params.items() if k in {f.name for f in fields(View)}}
+    used = view.to_params()
+    out = []
+    for key, value in wanted.items():
+        if key == "countries":
+            out += [c for c in value.split(",") if c.strip() and c.strip().upper() not in view.countries]
+        elif value != used.get(key, "") and not (key in ("grade", "year") and _int(value, None) is not None):
+            out.append(value)
+    return out
+
+
 def parse_view(params: Mapping[str, str], indicators: set[str]) -> View:
     """A View from query parameters; unknown or malformed values fall back to the defaults."""
     base = View()
+    params = {k: v for k, v in params.items() if isinstance(v, str) and len(v) <= MAX_PARAM}
     get = params.get
     subject = get("subject")
     countries = tuple(
@@ -82,7 +101,7 @@ def parse_view(params: Mapping[str, str], indicators: set[str]) -> View:
         subject=subject if subject in SUBJECTS else (None if "subject" in params else base.subject),
         year=_int(get("year"), None),
         group=_choice(get("group"), set(GROUPS), base.group),
-        countries=tuple(c for c in countries if len(c) == _ISO3_LENGTH and c.isalpha()),
+        countries=tuple(c for c in countries if c in _known_countries()),
         sort=_choice(get("sort"), SORTS, base.sort),
         pair=_choice(get("pair"), PAIRS, base.pair),
         domain=_choice(get("domain"), DOMAINS, base.domain),

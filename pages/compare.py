@@ -4,7 +4,13 @@ parameters (?chart=&indicator=&grade=&subject=&year=&group=&countries=...), so l
 import streamlit as st
 
 from components.chart_panel import render_chart_panel
-from components.compare_filters import current_view, render_chart_choice, render_filters, sync_url
+from components.compare_filters import (
+    current_view,
+    render_chart_choice,
+    render_filters,
+    render_url_notice,
+    sync_url,
+)
 from components.compare_views import load_bundle
 from components.data import data_version
 from components.live import render_live_refresh
@@ -25,6 +31,7 @@ def chart_view() -> None:
         st.info(t("compare.no_results", ctx.lang))
         st.page_link("pages/upload.py", label=t("nav.upload", ctx.lang), query_params={"lang": ctx.lang})
         return
+    render_url_notice(ctx.lang)
     sync_url(view, ctx.lang)
     render_chart_choice(view, ctx.lang)
     render_filters(view, options, ctx.lang)
