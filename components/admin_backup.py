@@ -41,7 +41,7 @@ def render_backup(actor: Actor, lang: str) -> None:
             key="admin_backup_download",
         )
     st.caption(t("admin.backup_restore_help", lang))
-    st.code(
-        "python manage.py check\npython manage.py restore encuentro-backup-AAAAMMDD-HHMM.db --yes",
-        language=None,
+    # inline code, not st.code: on this page a code block is kept for a password shown once
+    st.markdown(
+        "`python manage.py check`  \n`python manage.py restore encuentro-backup-AAAAMMDD-HHMM.db --yes`"
     )

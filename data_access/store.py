@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -71,7 +72,6 @@ class StoreUnusable(EncuentroError):
         return f"{what} {t('error.store_what_now', lang)}"
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 STORE_ERRORS = (DatabaseError, OSError)  # what a damaged or unwritable store raises past the checks
 
 
@@ -85,7 +85,11 @@ def sqlite_path(url: str) -> Path | None:
 
 def check_store_file(path: Path) -> None:
     """Refuse a store file that exists but is not a usable SQLite database, before anything opens
-    it: a 0-byte file is not an empty store (seeding it would hide the real meeting's loss)."""
+    it: a 0-byte file is not an empty store (seeding it would hide the real meeting's loss).
+
+    The file itself is never opened with open(): closing any other descriptor of a SQLite file
+    drops every POSIX lock this process holds on it (the app's own connections included), so the
+    header is read through SQLite, which shares one descriptor per file within a process."""
     if not path.exists():
         return
     reason = None
@@ -94,8 +98,11 @@ def check_store_file(path: Path) -> None:
     elif path.stat().st_size == 0:
         reason = "empty"
     else:
-        with path.open("rb") as file:
-            reason = None if file.read(len(SQLITE_HEADER)) == SQLITE_HEADER else "not_sqlite"
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError:
+            reason = "not_sqlite"
     if reason is None and not os.access(path, os.W_OK):
         reason = "read_only"
     if reason:

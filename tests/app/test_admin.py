@@ -71,12 +71,13 @@ def test_a_disabled_organizer_loses_the_page_on_the_next_run(engine, organizer):
     assert [w.value for w in at.warning] == [t("auth.page_needs_login", "en")]
 
 
-def test_organizers_see_five_tabs_and_every_account_without_its_hash(engine, organizer):
+def test_organizers_see_six_tabs_and_every_account_without_its_hash(engine, organizer):
     account(engine, "per", "coordinator", "PER")
     at = open_admin(organizer)
     assert [tab.label for tab in at.tabs] == [
         *(t(f"admin.tab_{k}", "en") for k in ("accounts", "audit", "catalogue", "meeting")),
         t("outcome.admin_tab", "en"),
+        t("admin.tab_backup", "en"),
     ]
     users = table_with(at, t("admin.col_username", "en"))
     assert {"org", "per"} <= set(users[t("admin.col_username", "en")])

@@ -80,6 +80,7 @@ def test_headline_regional_figure_is_the_mean_of_country_figures():
 def test_overview_shows_the_meeting_set_by_organizers(app_store):
     from datetime import date
 
+    from components.chart_panel import escape_markdown
     from data_access.actors import CLI_ACTOR
     from data_access.meeting_settings import MeetingInfo, save_meeting_settings
     from data_access.store import make_engine
@@ -91,5 +92,5 @@ def test_overview_shows_the_meeting_set_by_organizers(app_store):
     save_meeting_settings(engine=engine, actor=CLI_ACTOR, info=info)
     engine.dispose()
     at = run_overview("es")
-    assert at.title[0].value == info.name
+    assert at.title[0].value == escape_markdown(info.name)  # the name as typed, never as markup
     assert any(e.value == "Lima · 26–27 nov 2026" for e in at.get("text"))

@@ -48,3 +48,16 @@ def test_page_runs_for_role(page, role, lang, app_store):
     assert bool(refused) == (not page.visible_to(role))
     if refused:
         assert not at.file_uploader and not at.get("tab") and not at.dataframe
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database" * 100], ids=["zero-bytes", "garbage"])
+def test_an_unusable_store_is_named_on_the_page_not_raised(app_store, content):
+    (app_store / "encuentro.db").write_bytes(content)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "cannot be used" in error.value or "is empty" in error.value or "not a SQLite" in error.value
+    assert "restore" in error.value
+    assert (app_store / "encuentro.db").read_bytes() == content  # never written

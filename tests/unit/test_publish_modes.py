@@ -218,3 +218,13 @@ def test_cli_template_with_published_figures_imports_back_without_a_new_version(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "already has these figures published (version 1)" in done.stdout
     assert seeded.hash() == before
+
+
+def test_reimporting_an_export_makes_no_new_version(seeded: Store, tmp_path: Path) -> None:
+    export = tmp_path / "all.xlsx"
+    assert seeded.run("export", export).returncode == 0
+    before = seeded.hash()
+    done = seeded.run("import", export, lang="en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("already has these figures published") == len(seeded.countries())
+    assert seeded.hash() == before
