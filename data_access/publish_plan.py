@@ -13,7 +13,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_access.diff import ADDED, CHANGED, REMOVED, STATUSES, UNCHANGED, diff_results, key_frame
+from data_access.diff import (
+    ADDED,
+    CHANGED,
+    COMPARED,
+    DIFF_COLUMNS,
+    KEY,
+    REMOVED,
+    STATUSES,
+    UNCHANGED,
+    diff_results,
+    key_frame,
+)
 
 UPDATE, REPLACE = "update", "replace"
 MODES = (UPDATE, REPLACE)
@@ -102,10 +113,22 @@ def plan_publish(
     if mode not in MODES:
         raise ValueError(f"unknown publish mode {mode!r}")
     result = updated_with(active, new) if mode == UPDATE else new.reset_index(drop=True)
-    diff = diff_results(active, result)
+    diff = diff_results(active, result) if len(active) else _all_added(result)
     unchanged_only = bool(len(diff)) and diff["status"].eq(UNCHANGED).all()
     text_changed = unchanged_only and _texts(active) != _texts(result)
     return PublishPlan(country_iso3, mode, result, diff, len(active), text_changed)
+
+
+def _all_added(result: pd.DataFrame) -> pd.DataFrame:
+    """A country's first version: every row is new, so the diff needs no merge (100,000 rows)."""
+    columns: dict[str, object] = {name: result.get(name) for name in ("country_iso3", *KEY)}
+    columns["status"] = ADDED
+    for name in COMPARED:
+        columns[f"old_{name}"] = float("nan")
+        columns[f"new_{name}"] = result[name] if name in result else float("nan")
+    return (
+        pd.DataFrame(columns, index=result.index).reindex(columns=list(DIFF_COLUMNS)).reset_index(drop=True)
+    )
 
 
 def _texts(frame: pd.DataFrame) -> set[tuple]:
