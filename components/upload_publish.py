@@ -33,6 +33,7 @@ from data_access.publish_plan import MODES, UPDATE, PublishPlan, cycle_label, pl
 from data_access.report_export import to_changes_table, to_removed_table, to_summary_table
 
 CHANGES_SHOWN = 500
+UPLOAD_PLAN_KEY = "upload_plan"  # (file sha256, country, mode, data version) and its plan
 
 
 @st.cache_data(show_spinner=False)
@@ -63,6 +64,20 @@ def render_mode_choice(lang: str) -> str:
     )
 
 
+def _plan(version: int, country_iso3: str, upload: Upload, mode: str) -> PublishPlan:
+    """The plan for this file, country, mode and data version, made once: ticking a box reruns the
+    page, and a 100,000-row country's diff is not worth making again for it."""
+    key = (upload.sha256, country_iso3, mode, version)
+    saved = st.session_state.get(UPLOAD_PLAN_KEY)
+    if saved is not None and saved[0] == key:
+        return saved[1]
+    plan = plan_publish(
+        country_iso3, load_active_results(version, country_iso3), upload.checked.results, mode
+    )
+    st.session_state[UPLOAD_PLAN_KEY] = (key, plan)
+    return plan
+
+
 def render_preview(country_iso3: str, upload: Upload, mode: str, lang: str) -> PublishPlan | None:
     """What publishing in MODE would make of the country's figures: counts, per indicator, values.
     Returns the plan (None for a country's first version)."""
@@ -70,9 +85,7 @@ def render_preview(country_iso3: str, upload: Upload, mode: str, lang: str) -> P
     versions = load_versions(version, country_iso3)
     active = _active_sha(versions)
     name = country_name(country_iso3, lang)
-    plan = plan_publish(
-        country_iso3, load_active_results(version, country_iso3), upload.checked.results, mode
-    )
+    plan = _plan(version, country_iso3, upload, mode)
     rows = format_number(len(plan.result), lang, 0)
     if active is None:
         st.info(t("upload.first_version", lang, version=_next_version(versions), country=name, rows=rows))
@@ -209,4 +222,5 @@ def _publish(
         )
     )
     clear_upload()
+    st.session_state.pop(UPLOAD_PLAN_KEY, None)
     st.rerun()

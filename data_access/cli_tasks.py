@@ -138,7 +138,7 @@ class Tasks:
         backup.verify_backup(source)
         published = self._published_versions(store)
         if published != 0 and not yes:
-            key = "cli.restore_needs_yes" if published != "?" else "cli.restore_needs_yes_unusable"
+            key = "cli.restore_needs_yes" if published is not None else "cli.restore_needs_yes_unusable"
             raise CommandError(t(key, self.lang, path=store, versions=published), exit_code=2)
         kept = backup.restore_from(store, source)
         print(t("cli.restore_done", self.lang, path=store, source=source))
@@ -146,15 +146,15 @@ class Tasks:
             print(t("cli.restore_kept", self.lang, path=kept))
         return 0
 
-    def _published_versions(self, store: Path) -> int | str:
-        """How many versions the store holds ("?" when it cannot be read: confirm all the same)."""
+    def _published_versions(self, store: Path) -> int | None:
+        """How many versions the store holds (None when it cannot be read: confirm all the same)."""
         if not store.exists():
             return 0
         try:
             with self.engine.connect() as conn:
                 return int(conn.execute(select(func.count()).select_from(Submission)).scalar_one())
         except (EncuentroError, *STORE_ERRORS):
-            return "?"
+            return None
 
     def check(self) -> int:
         """Integrity, every kept original against its sha256, the version chains; 0 when all hold."""

@@ -10,6 +10,7 @@ figures that would go are named and must be confirmed (publish_results refuses o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -64,7 +65,7 @@ class PublishPlan:
     active_rows: int
     text_changed: bool  # a source or note differs where no figure does
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         counts = self.diff["status"].value_counts()
         return {status: int(counts.get(status, 0)) for status in STATUSES}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cache
 
 import pandas as pd
 
@@ -67,6 +68,7 @@ def _int(value: str | None, default: int | None) -> int | None:
         return default
 
 
+@cache
 def _known_countries() -> frozenset[str]:
     return frozenset(c.iso3 for c in lac_countries())
 
