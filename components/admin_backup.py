@@ -42,6 +42,7 @@ def render_backup(actor: Actor, lang: str) -> None:
         )
     st.caption(t("admin.backup_restore_help", lang))
     # inline code, not st.code: on this page a code block is kept for a password shown once
-    st.markdown(
-        "`python manage.py check`  \n`python manage.py restore encuentro-backup-AAAAMMDD-HHMM.db --yes`"
-    )
+    name = (
+        ready[0] if ready is not None else "encuentro-backup-YYYYMMDD-HHMM.db"
+    )  # a file name in any language
+    st.markdown(f"`python manage.py check`  \n`python manage.py restore {name} --yes`")
