@@ -36,6 +36,7 @@ system-deps:
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(VENV)/.dev system-deps lint
 	$(BIN)/python -m pytest -p no:cacheprovider
@@ -48,4 +49,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

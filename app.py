@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from components.live import render_live_refresh
-from components.overview import (
+from components.overview.headlines import (
     render_activity,
     render_headlines,
     render_map,
@@ -11,8 +10,9 @@ from components.overview import (
     render_status_metrics,
     render_submissions,
 )
-from components.setup import setup_page
-from data_access.i18n import t
+from components.shell.live import render_live_refresh
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
 
 ctx = setup_page("overview")
 render_meeting_header(ctx.lang)

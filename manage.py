@@ -9,12 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from data_access import cli_tasks, import_report
-from data_access.actors import COORDINATOR, ORGANIZER
-from data_access.errors import EncuentroError
-from data_access.publish_plan import REPLACE, UPDATE
-from data_access.settings import LANGUAGES, get_settings
-from data_access.store import STORE_ERRORS, store_failure
+from data_access.core.actors import COORDINATOR, ORGANIZER
+from data_access.core.errors import EncuentroError
+from data_access.core.settings import LANGUAGES, get_settings
+from data_access.core.store import STORE_ERRORS, store_failure
+from data_access.operations import cli_tasks
+from data_access.publishing import import_report
+from data_access.publishing.publish_plan import REPLACE, UPDATE
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
 
@@ -155,7 +156,7 @@ def _report(tasks: cli_tasks.Tasks, args: argparse.Namespace) -> int:
     import streamlit.logger
 
     streamlit.logger.set_log_level("error")
-    from components import report
+    from components.report import meeting_report as report
 
     return tasks.report(
         args.out,

@@ -7,7 +7,7 @@ import resource
 
 from streamlit.starlette import App
 
-from components.failure import on_script_error
+from components.shell.failure import on_script_error
 from routes import ROUTES
 
 # Each open tab holds about four file descriptors (its websocket and its session's event loop);

@@ -227,8 +227,8 @@ def follow(url: str, folder: str, cfg: LoadConfig) -> tuple[dict, list, list[lis
     """Two Chromium followers alongside load.py's followers; (its report, moves, each browser's log)."""
     from playwright.sync_api import sync_playwright
 
-    from data_access.deck import set_presenter_state
-    from data_access.i18n import t
+    from data_access.core.i18n import t
+    from data_access.meeting.deck import set_presenter_state
 
     engine, actor = tools.presenter(folder)
     set_presenter_state(engine=engine, actor=actor, slide=0, paused=True)

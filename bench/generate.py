@@ -8,8 +8,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from data_access.catalogues import GROUPS, SUBJECTS
-from data_access.columns import RESULTS
+from data_access.core.catalogues import GROUPS, SUBJECTS
+from data_access.workbooks.columns import RESULTS
 
 INDICATORS = ("level_1_pct", "level_2_pct", "level_3_pct", "level_4_pct", "min_proficiency_pct")
 

@@ -27,12 +27,12 @@ from sqlmodel import Session  # noqa: E402
 
 from bench.generate import write_results_workbook  # noqa: E402
 from bench.results import record  # noqa: E402
-from data_access.actors import CLI_ACTOR  # noqa: E402
-from data_access.catalogues import seed_reference  # noqa: E402
-from data_access.imports import import_file  # noqa: E402
-from data_access.models import Observation, Submission  # noqa: E402
-from data_access.settings import get_settings  # noqa: E402
-from data_access.store import make_engine, migrate, session_scope  # noqa: E402
+from data_access.core.actors import CLI_ACTOR  # noqa: E402
+from data_access.core.catalogues import seed_reference  # noqa: E402
+from data_access.core.models import Observation, Submission  # noqa: E402
+from data_access.core.settings import get_settings  # noqa: E402
+from data_access.core.store import make_engine, migrate, session_scope  # noqa: E402
+from data_access.publishing.imports import import_file  # noqa: E402
 
 
 def fresh_engine(folder: Path, name: str) -> Engine:

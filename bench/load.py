@@ -168,7 +168,7 @@ async def follower(
 
 async def followers(cfg: LoadConfig, urls: list[str], stats: Stats, monitor: ProcMonitor) -> dict:
     """The followers scenario: arrivals, a quiet window, then the advances; its part of the report."""
-    from data_access.deck import get_deck, set_presenter_state
+    from data_access.meeting.deck import get_deck, set_presenter_state
 
     engine, actor = tools.presenter(cfg.data_dir)
     count = len(get_deck(engine))

@@ -1,6 +1,6 @@
 """The browser's side of Streamlit's websocket protocol (/work/shared/LOAD.md), one Session per tab:
 it loads pages, follows page links, changes widgets, ticks `run_every` fragments (auto_rerun) and
-plays the live watcher component (components/live.py): polls its URL, triggers a rerun when it moved.
+plays the live watcher component (components/shell/live.py): polls its URL, triggers a rerun when it moved.
 """
 
 from __future__ import annotations

@@ -132,8 +132,8 @@ def js_string(state: dict, key: str) -> str:
 
 def slide_pattern() -> re.Pattern:
     """The follower's caption 'diapositiva N de M' (data_access/texts present.following), any language."""
-    from data_access.i18n import t
-    from data_access.settings import LANGUAGES
+    from data_access.core.i18n import t
+    from data_access.core.settings import LANGUAGES
 
     texts = [re.escape(t("present.following", lang, n="@N@", total="@T@")) for lang in LANGUAGES]
     return re.compile("|".join(x.replace("@N@", r"(\d+)").replace("@T@", r"\d+") for x in texts))
@@ -141,9 +141,9 @@ def slide_pattern() -> re.Pattern:
 
 def presenter(data_dir: str) -> tuple[object, object]:
     """An engine on the server's store and an organizer, to move the projector as the console does."""
-    from data_access.actors import ORGANIZER, Actor
-    from data_access.settings import get_settings
-    from data_access.store import engine_for
+    from data_access.core.actors import ORGANIZER, Actor
+    from data_access.core.settings import get_settings
+    from data_access.core.store import engine_for
 
     return engine_for(get_settings({**os.environ, "ENCUENTRO_DATA_DIR": data_dir})), Actor("bench", ORGANIZER)
 
@@ -167,7 +167,7 @@ def window(monitor: ProcMonitor, stats: Stats, before: dict[str, float], polls: 
 
 async def move_slides(engine: object, actor: object, count: int, advances: int, every: float) -> list:
     """The presenter: ADVANCES moves EVERY s apart, as the console's Next does; [(time, slide)]."""
-    from data_access.deck import set_presenter_state
+    from data_access.meeting.deck import set_presenter_state
 
     moves = []
     for k in range(1, advances + 1):

@@ -51,7 +51,7 @@ from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: 
 
 from bench.results import record  # noqa: E402
 from bench.store_generator import BuiltStore, cached_store, copy_store  # noqa: E402
-from data_access.i18n import t  # noqa: E402
+from data_access.core.i18n import t  # noqa: E402
 
 PAGE = "pages/compare.py"
 CHARTS = ("ranking", "trend", "gaps", "levels", "heatmap", "map", "scatter")

@@ -36,14 +36,11 @@ if str(ROOT) not in sys.path:
 
 from alembic.script import ScriptDirectory  # noqa: E402
 
-from data_access.actors import CLI_ACTOR  # noqa: E402
-from data_access.catalogues import GROUPS, SUBJECTS, lac_countries, list_indicators, seed_reference  # noqa: E402
-from data_access.columns import RESULTS  # noqa: E402
-from data_access.comparison_tables import MIN_LEVEL  # noqa: E402
-from data_access.ingest import publish_results  # noqa: E402
-from data_access.models import Indicator  # noqa: E402
-from data_access.settings import get_settings  # noqa: E402
-from data_access.store import (  # noqa: E402
+from data_access.core.actors import CLI_ACTOR  # noqa: E402
+from data_access.core.catalogues import GROUPS, SUBJECTS, lac_countries, list_indicators, seed_reference  # noqa: E402
+from data_access.core.models import Indicator  # noqa: E402
+from data_access.core.settings import get_settings  # noqa: E402
+from data_access.core.store import (  # noqa: E402
     alembic_config,
     engine_for,
     get_data_version,
@@ -51,8 +48,11 @@ from data_access.store import (  # noqa: E402
     read_session,
     session_scope,
 )
-from data_access.validation import validate_results  # noqa: E402
-from data_access.workbook import RawSheet, RawWorkbook, paused_gc  # noqa: E402
+from data_access.publishing.ingest import publish_results  # noqa: E402
+from data_access.stats.comparison_tables import MIN_LEVEL  # noqa: E402
+from data_access.workbooks.columns import RESULTS  # noqa: E402
+from data_access.workbooks.validation import validate_results  # noqa: E402
+from data_access.workbooks.workbook import RawSheet, RawWorkbook, paused_gc  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump whenever the rows change, so cached stores are rebuilt
 SEED = 42

@@ -3,7 +3,14 @@ action's detail and history, follow-ups for the countries it names, an editor fo
 
 import streamlit as st
 
-from components.actions import (
+from components.actions.detail import (
+    render_action_choice,
+    render_action_detail,
+    render_action_history,
+    render_follow_up,
+)
+from components.actions.editor import render_action_editor
+from components.actions.table import (
     filter_actions_by,
     load_action_groups,
     load_actions,
@@ -14,15 +21,8 @@ from components.actions import (
     render_flash,
     render_timeline,
 )
-from components.actions_detail import (
-    render_action_choice,
-    render_action_detail,
-    render_action_history,
-    render_follow_up,
-)
-from components.actions_editor import render_action_editor
-from components.setup import setup_page
-from data_access.i18n import t
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
 
 ctx = setup_page("actions")
 st.title(t("actions.title", ctx.lang))

@@ -3,14 +3,14 @@ the meeting report with its data pack, and backups."""
 
 import streamlit as st
 
-from components.admin_accounts import render_accounts
-from components.admin_audit import render_audit_log
-from components.admin_backup import render_backup
-from components.admin_catalogue import render_catalogue
-from components.admin_meeting import render_meeting_settings
-from components.admin_report import render_report_downloads
-from components.setup import setup_page
-from data_access.i18n import t
+from components.admin.accounts import render_accounts
+from components.admin.audit import render_audit_log
+from components.admin.backup import render_backup
+from components.admin.catalogue import render_catalogue
+from components.admin.meeting import render_meeting_settings
+from components.admin.report import render_report_downloads
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
 
 ctx = setup_page("admin")
 st.title(t("admin.title", ctx.lang))

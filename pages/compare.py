@@ -3,20 +3,20 @@ parameters (?chart=&indicator=&grade=&subject=&year=&group=&countries=...), so l
 
 import streamlit as st
 
-from components.chart_panel import render_chart_panel
-from components.compare_filters import (
+from components.charts.panel import render_chart_panel
+from components.compare.filters import (
     current_view,
     render_chart_choice,
     render_filters,
     render_url_notice,
     sync_url,
 )
-from components.compare_views import load_bundle
-from components.data import data_version
-from components.live import render_live_refresh
-from components.presenter_deck import render_add_to_deck
-from components.setup import setup_page
-from data_access.i18n import t
+from components.compare.views import load_bundle
+from components.present.deck import render_add_to_deck
+from components.shell.data import data_version
+from components.shell.live import render_live_refresh
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
 
 ctx = setup_page("compare")
 st.title(t("compare.title", ctx.lang))

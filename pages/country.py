@@ -3,20 +3,20 @@ its submission history and the joint actions it leads or joins."""
 
 import streamlit as st
 
-from components.chart_panel import render_chart_panel
-from components.compare_filters import current_view, render_fields
-from components.country import (
+from components.charts.panel import render_chart_panel
+from components.compare.filters import current_view, render_fields
+from components.country.profile import (
     load_profile_bundle,
     load_view_bundles,
     render_country_actions,
     render_country_choice,
     render_versions,
 )
-from components.live import render_live_refresh
-from components.presenter_deck import render_add_to_deck
-from components.setup import setup_page
-from data_access.catalogues import country_name
-from data_access.i18n import t
+from components.present.deck import render_add_to_deck
+from components.shell.live import render_live_refresh
+from components.shell.setup import setup_page
+from data_access.core.catalogues import country_name
+from data_access.core.i18n import t
 
 ctx = setup_page("country")
 iso3 = render_country_choice(ctx.actor.country_iso3, ctx.lang)

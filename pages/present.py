@@ -3,10 +3,10 @@ code to join); everyone else, and /present?follow=1, sees the slide the projecto
 
 import streamlit as st
 
-from components.presenter_deck import render_deck_editor
-from components.presenter_view import render_follower, render_presenter
-from components.setup import setup_page
-from data_access.i18n import t
+from components.present.deck import render_deck_editor
+from components.present.screens import render_follower, render_presenter
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
 
 ctx = setup_page("present")
 if ctx.actor.is_organizer and st.query_params.get("follow") != "1":

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from components.history import render_history
-from components.problems_view import render_report
-from components.setup import setup_page
-from components.upload import (
+from components.country.history import render_history
+from components.shell.setup import setup_page
+from components.upload.file import (
     UPLOAD_ACCEPT_KEY,
     render_country_choice,
     render_flash,
     render_template_download,
     render_uploader,
 )
-from components.upload_publish import render_mode_choice, render_preview, render_publish
-from data_access.i18n import t
+from components.upload.problems import render_report
+from components.upload.publish import render_mode_choice, render_preview, render_publish
+from data_access.core.i18n import t
 
 ctx = setup_page("upload")
 st.title(t("upload.title", ctx.lang))

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from components.groups import (
+from components.groups.cards import render_by_country, render_group_cards
+from components.groups.loaders import (
     load_groups,
     load_meeting_countries,
     load_roster,
     render_filters,
     render_summary,
 )
-from components.groups_cards import render_by_country, render_group_cards
-from components.setup import setup_page
-from data_access.i18n import t
-from data_access.rosters import can_see_contacts, is_fictional
+from components.shell.setup import setup_page
+from data_access.core.i18n import t
+from data_access.meeting.rosters import can_see_contacts, is_fictional
 
 ctx = setup_page("working_groups")
 st.title(t("groups.title", ctx.lang))

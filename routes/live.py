@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from data_access.live import LIVE_PATH, LiveCache, shared_live_cache
-from data_access.settings import get_settings
-from data_access.store import engine_for
+from data_access.core.settings import get_settings
+from data_access.core.store import engine_for
+from data_access.meeting.live import LIVE_PATH, LiveCache, shared_live_cache
 
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from data_access.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL
+from data_access.core.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL
 
 A_DAY = {"Cache-Control": "public, max-age=86400"}
 

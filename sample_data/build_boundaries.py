@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script, the repository is not on the path
     sys.path.insert(0, str(REPO))
 
-from data_access.catalogues import lac_countries  # noqa: E402
+from data_access.core.catalogues import lac_countries  # noqa: E402
 
 OUT = REPO / "data_access" / "reference" / "lac_boundaries.geojson"
 DECIMALS = 2  # about 1 km: finer than any chart draws

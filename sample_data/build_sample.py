@@ -16,11 +16,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script, the repository is not on the path
     sys.path.insert(0, str(REPO))
 
-from data_access.catalogues import GROUPS as GROUPS_CATALOGUE  # noqa: E402
-from data_access.catalogues import SUBJECTS, default_indicators, resolve_country, resolve_subject  # noqa: E402
-from data_access.columns import ACTIONS, GROUPS, MEMBERS  # noqa: E402
-from data_access.i18n import fold  # noqa: E402
-from data_access.template import build_sheet_workbook, write_results_workbook  # noqa: E402
+from data_access.core.catalogues import GROUPS as GROUPS_CATALOGUE  # noqa: E402
+from data_access.core.catalogues import SUBJECTS, default_indicators, resolve_country, resolve_subject  # noqa: E402
+from data_access.core.i18n import fold  # noqa: E402
+from data_access.workbooks.columns import ACTIONS, GROUPS, MEMBERS  # noqa: E402
+from data_access.workbooks.template import build_sheet_workbook, write_results_workbook  # noqa: E402
 from sample_data.meeting_sample import actions_frame, groups_frame, members_frame  # noqa: E402
 
 OUT_DIR = Path(__file__).resolve().parent

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_access.catalogues import seed_reference
-from data_access.login_throttle import LOGIN_THROTTLE
-from data_access.settings import Settings, get_settings
-from data_access.store import make_engine, migrate, session_scope
+from data_access.core.catalogues import seed_reference
+from data_access.core.login_throttle import LOGIN_THROTTLE
+from data_access.core.settings import Settings, get_settings
+from data_access.core.store import make_engine, migrate, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"

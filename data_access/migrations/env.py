@@ -1,9 +1,9 @@
-"""Alembic environment: runs against the engine handed in by data_access.store.migrate."""
+"""Alembic environment: runs against the engine handed in by data_access.core.store.migrate."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import data_access.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import data_access.core.models  # noqa: F401 - registers the tables on SQLModel.metadata
 
 config = context.config
 engine = config.attributes["engine"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from data_access.accounts import create_user
-from data_access.actors import CLI_ACTOR, Actor
+from data_access.core.accounts import create_user
+from data_access.core.actors import CLI_ACTOR, Actor
 
 PASSWORD = "a-long-test-password"
 

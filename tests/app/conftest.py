@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from data_access.cli_tasks import Tasks
-from data_access.store import Engine, make_engine
+from data_access.core.store import Engine, make_engine
+from data_access.operations.cli_tasks import Tasks
 
 DB_NAME = "encuentro.db"
 

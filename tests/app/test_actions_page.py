@@ -10,11 +10,11 @@ import pandas as pd
 from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
-from components.actions_editor import EDITOR_KEY
-from data_access.actions import list_action_history, list_actions
-from data_access.actors import Actor
-from data_access.columns import ACTION_STATUSES, COMPLETIONS
-from data_access.i18n import t
+from components.actions.editor import EDITOR_KEY
+from data_access.core.actors import Actor
+from data_access.core.i18n import t
+from data_access.meeting.actions import list_action_history, list_actions
+from data_access.workbooks.columns import ACTION_STATUSES, COMPLETIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

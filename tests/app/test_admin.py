@@ -10,14 +10,14 @@ import pytest
 from app_accounts import PASSWORD, account
 from streamlit.testing.v1 import AppTest
 
-from components.admin_accounts import MANAGE_KEY, NEW_COUNTRY_KEY, NEW_GENERATE_KEY, NEW_NAME_KEY
-from components.admin_catalogue import EDITOR_KEY
-from data_access import accounts
-from data_access.actors import CLI_ACTOR, Actor
-from data_access.i18n import load_texts, t
-from data_access.meeting_settings import get_meeting_settings
-from data_access.queries import list_indicator_frame
-from data_access.store import content_hash
+from components.admin.accounts import MANAGE_KEY, NEW_COUNTRY_KEY, NEW_GENERATE_KEY, NEW_NAME_KEY
+from components.admin.catalogue import EDITOR_KEY
+from data_access.core import accounts
+from data_access.core.actors import CLI_ACTOR, Actor
+from data_access.core.i18n import load_texts, t
+from data_access.core.store import content_hash
+from data_access.meeting.meeting_settings import get_meeting_settings
+from data_access.stats.queries import list_indicator_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,9 +13,10 @@ from app_accounts import account
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from components import admin_report, report
-from data_access.i18n import t
-from data_access.settings import LANGUAGES
+from components.admin import report as admin_report
+from components.report import meeting_report as report
+from data_access.core.i18n import t
+from data_access.core.settings import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

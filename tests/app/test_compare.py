@@ -11,9 +11,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.chart_panel import escape_markdown
-from data_access.actors import Actor
-from data_access.i18n import t
+from components.charts.panel import escape_markdown
+from data_access.core.actors import Actor
+from data_access.core.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 PERU_READING_6_2019 = 741.22

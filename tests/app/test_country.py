@@ -10,9 +10,9 @@ from app_accounts import account
 from streamlit.testing.v1 import AppTest
 from test_compare import ROOT, charts, data_of, find_row, open_page
 
-from data_access.actors import CLI_ACTOR
-from data_access.i18n import t
-from data_access.meeting_settings import MeetingInfo, save_meeting_settings
+from data_access.core.actors import CLI_ACTOR
+from data_access.core.i18n import t
+from data_access.meeting.meeting_settings import MeetingInfo, save_meeting_settings
 
 
 def test_profile_holds_perus_published_reading_score_against_the_region():

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.formatting import format_number
-from data_access.i18n import load_texts, t
+from data_access.core.formatting import format_number
+from data_access.core.i18n import load_texts, t
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,10 +80,10 @@ def test_headline_regional_figure_is_the_mean_of_country_figures():
 def test_overview_shows_the_meeting_set_by_organizers(app_store):
     from datetime import date
 
-    from components.chart_panel import escape_markdown
-    from data_access.actors import CLI_ACTOR
-    from data_access.meeting_settings import MeetingInfo, save_meeting_settings
-    from data_access.store import make_engine
+    from components.charts.panel import escape_markdown
+    from data_access.core.actors import CLI_ACTOR
+    from data_access.core.store import make_engine
+    from data_access.meeting.meeting_settings import MeetingInfo, save_meeting_settings
 
     engine = make_engine(f"sqlite:///{app_store / 'encuentro.db'}")
     info = MeetingInfo(

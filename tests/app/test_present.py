@@ -9,9 +9,10 @@ from app_accounts import account
 from streamlit.testing.v1 import AppTest
 from test_compare import charts, open_page, spec_of
 
-from components.presenter_deck import from_deck_frame, to_deck_frame
-from data_access.actors import Actor
-from data_access.deck import (
+from components.present.deck import from_deck_frame, to_deck_frame
+from data_access.core.actors import Actor
+from data_access.core.i18n import t
+from data_access.meeting.deck import (
     DEFAULT_DECK,
     Slide,
     get_deck,
@@ -19,7 +20,6 @@ from data_access.deck import (
     save_deck,
     set_presenter_state,
 )
-from data_access.i18n import t
 
 
 def open_as(page: str, actor: Actor | None = None, **params: str) -> AppTest:

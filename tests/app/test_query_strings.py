@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components.navigation import PAGES
-from data_access.accounts import UserExists
-from data_access.actors import Actor
-from data_access.i18n import t
-from data_access.store import make_engine
+from components.shell.navigation import PAGES
+from data_access.core.accounts import UserExists
+from data_access.core.actors import Actor
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ORGANIZER = Actor("fuzz_org", "organizer")

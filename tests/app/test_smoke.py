@@ -9,10 +9,10 @@ import pytest
 from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
-from components.navigation import PAGES
-from data_access.actors import ANONYMOUS_ACTOR, Actor
-from data_access.i18n import t
-from data_access.store import make_engine
+from components.shell.navigation import PAGES
+from data_access.core.actors import ANONYMOUS_ACTOR, Actor
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTORS = {

@@ -10,15 +10,15 @@ import pytest
 from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
-from components.history import history_version_key
-from components.upload import UPLOAD_PUBLISH_KEY
-from data_access.actors import Actor
-from data_access.catalogues import country_name
-from data_access.i18n import t
-from data_access.problems import Code, Problem, Report
-from data_access.report_export import filter_report, problems_to_xlsx
-from data_access.store import get_data_version
-from data_access.versions import list_versions
+from components.country.history import history_version_key
+from components.upload.file import UPLOAD_PUBLISH_KEY
+from data_access.core.actors import Actor
+from data_access.core.catalogues import country_name
+from data_access.core.i18n import t
+from data_access.core.store import get_data_version
+from data_access.publishing.versions import list_versions
+from data_access.reports.report_export import filter_report, problems_to_xlsx
+from data_access.workbooks.problems import Code, Problem, Report
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PER = ROOT / "sample_data" / "results" / "PER.xlsx"
@@ -99,7 +99,7 @@ def test_user_text_is_only_shown_as_plain_text(engine):
 
 
 def test_the_check_runs_once_per_file(engine, monkeypatch):
-    import components.upload as upload_component
+    import components.upload.file as upload_component
 
     calls = []
     real = upload_component.check_file

@@ -10,11 +10,11 @@ import pytest
 from app_accounts import account
 from streamlit.testing.v1 import AppTest
 
-from components.groups import WG_COUNTRY_KEY, WG_GROUP_KEY
-from components.groups_cards import plain_markdown
-from data_access.actors import ANONYMOUS_ACTOR, Actor
-from data_access.i18n import t
-from data_access.store import make_engine
+from components.groups.cards import plain_markdown
+from components.groups.loaders import WG_COUNTRY_KEY, WG_GROUP_KEY
+from data_access.core.actors import ANONYMOUS_ACTOR, Actor
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/working_groups.py"

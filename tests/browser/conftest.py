@@ -75,9 +75,9 @@ PASSWORD = "correct horse battery"
 
 def create_account(data_dir: Path, username: str, role: str, country_iso3: str | None = None) -> str:
     """An account in the served store, made the way `manage.py create-user` makes it."""
-    from data_access import accounts
-    from data_access.actors import CLI_ACTOR
-    from data_access.store import make_engine
+    from data_access.core import accounts
+    from data_access.core.actors import CLI_ACTOR
+    from data_access.core.store import make_engine
 
     engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
     accounts.create_user(
@@ -94,7 +94,7 @@ def create_account(data_dir: Path, username: str, role: str, country_iso3: str |
 
 def log_in(page, server: str, username: str, password: str) -> None:
     """Through the sidebar form, as a person would; the login then lives in this tab."""
-    from data_access.i18n import t
+    from data_access.core.i18n import t
 
     page.goto(server + "/")
     page.wait_for_selector("h1")

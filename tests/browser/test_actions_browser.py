@@ -8,10 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from data_access.actions import list_action_history
-from data_access.columns import ACTION_STATUSES
-from data_access.i18n import t
-from data_access.store import make_engine
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
+from data_access.meeting.actions import list_action_history
+from data_access.workbooks.columns import ACTION_STATUSES
 from tests.browser.conftest import PASSWORD, choose, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser

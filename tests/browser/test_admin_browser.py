@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from components.navigation import PAGES
-from data_access.i18n import t
+from components.shell.navigation import PAGES
+from data_access.core.i18n import t
 from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from data_access.i18n import t
+from data_access.core.i18n import t
 from tests.browser.conftest import choose, wait_ready
 
 pytestmark = pytest.mark.browser

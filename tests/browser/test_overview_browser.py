@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from data_access.i18n import load_texts, t
+from data_access.core.i18n import load_texts, t
 from tests.browser.conftest import wait_ready
 
 pytestmark = pytest.mark.browser

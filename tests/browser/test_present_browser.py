@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 
 from bench.server import CHROMIUM_ARGS
-from data_access.actors import Actor
-from data_access.deck import save_deck, set_presenter_state
-from data_access.i18n import t
-from data_access.store import make_engine
+from data_access.core.actors import Actor
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
+from data_access.meeting.deck import save_deck, set_presenter_state
 from tests.browser.conftest import PASSWORD, ROOT, browser_path, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from data_access.i18n import t
-from data_access.store import make_engine
-from data_access.versions import list_versions
+from data_access.core.i18n import t
+from data_access.core.store import make_engine
+from data_access.publishing.versions import list_versions
 from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser

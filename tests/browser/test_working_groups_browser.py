@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from data_access.i18n import t
+from data_access.core.i18n import t
 from tests.browser.conftest import PASSWORD, create_account, log_in, wait_ready
 
 pytestmark = pytest.mark.browser

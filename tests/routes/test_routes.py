@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from bench.server import serve
-from data_access.actors import Actor
-from data_access.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL
-from data_access.deck import set_presenter_state
-from data_access.live import LIVE_PATH
-from data_access.store import get_data_version, make_engine
+from data_access.core.actors import Actor
+from data_access.core.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL
+from data_access.core.store import get_data_version, make_engine
+from data_access.meeting.deck import set_presenter_state
+from data_access.meeting.live import LIVE_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_access import queries
-from data_access.settings import get_settings
-from data_access.store import content_hash, make_engine
+from data_access.core.settings import get_settings
+from data_access.core.store import content_hash, make_engine
+from data_access.stats import queries
 
 ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ["version", "published_at"]

@@ -10,7 +10,7 @@ import pytest
 from cli_store import Store
 from result_workbooks import seed_sample_store
 
-from data_access.settings import get_settings
+from data_access.core.settings import get_settings
 
 
 @pytest.fixture(scope="module")

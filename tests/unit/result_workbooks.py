@@ -14,12 +14,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from data_access.actors import SAMPLE_ACTOR
-from data_access.catalogues import seed_reference
-from data_access.cli_tasks import sample_files
-from data_access.imports import import_file
-from data_access.settings import Settings
-from data_access.store import make_engine, migrate, session_scope
+from data_access.core.actors import SAMPLE_ACTOR
+from data_access.core.catalogues import seed_reference
+from data_access.core.settings import Settings
+from data_access.core.store import make_engine, migrate, session_scope
+from data_access.operations.cli_tasks import sample_files
+from data_access.publishing.imports import import_file
 
 HEADERS = {
     "country": "país",

@@ -6,7 +6,7 @@ named by column code, replace single cells.
 
 from __future__ import annotations
 
-from data_access.workbook import RawSheet, RawWorkbook
+from data_access.workbooks.workbook import RawSheet, RawWorkbook
 
 # Column code -> the Spanish header the template writes.
 RESULT_HEADERS = {

@@ -1,0 +1,4 @@
+"""/actions: the table, one action in detail, the organizers' editor and the timeline.
+
+May use: shell, charts.
+"""

@@ -1,0 +1,258 @@
+"""Comparison charts, part one: ranking against the regional mean, trends, gaps and levels.
+
+Layer: components. build_* functions take prepared tables (data_access.stats.comparisons plus a
+translated `country` column) and return Altair charts; they never call Streamlit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from components.charts.theme import (
+    GROUP_COLORS,
+    LABEL_LIMIT,
+    LEVEL_COLORS,
+    MANY_LINES,
+    REGIONAL_COLOR,
+    ROMAN,
+    SERIES_COLORS,
+    STROKE,
+    VERDICT_LEGEND,
+    bottom_legend,
+    ensure_verdict_label,
+    finish,
+    prepared,
+    rows_height,
+    verdict_color,
+    with_interval_text,
+    with_text,
+)
+from data_access.core.formatting import format_number
+from data_access.core.i18n import fold, t
+
+VERDICT_ORDER = ("above", "same", "below", "none")
+DOT = {"filled": True, "size": 120, "opacity": 1, "stroke": STROKE, "strokeWidth": 1}
+
+
+def _country_axis(order: list[str]) -> alt.Y:
+    return alt.Y("country:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
+
+
+def _value_x(field: str, title: str) -> alt.X:
+    return alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=False, nice=True))
+
+
+def _mean_layers(mean: float | None, lang: str) -> list[alt.Chart]:
+    """A dashed vertical rule at the regional mean and, above the plot, its label with the value."""
+    if mean is None or mean != mean:
+        return []
+    label = t("axes.regional_mean", lang, value=format_number(mean, lang))
+    marker = pd.DataFrame({"mean": [mean], "label": [label]})
+    base = alt.Chart(marker).encode(x=alt.X("mean:Q"))
+    rule = base.mark_rule(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
+    text = base.mark_text(baseline="bottom", dy=-6, fontSize=12, fontWeight="bold", color=REGIONAL_COLOR)
+    return [rule, text.encode(y=alt.YValue(0), text=alt.Text("label:N"))]
+
+
+def build_ranking_chart(
+    table: pd.DataFrame, mean: float | None, lang: str, sort: str = "value", value_title: str = ""
+) -> alt.LayerChart:
+    """Countries ranked by value: dots coloured by verdict, 95 % intervals, the regional mean rule.
+
+    Needs country, value; uses lo, hi, verdict, verdict_label and value_text when present
+    (value_text and ci_text are written for LANG when missing). SORT: "value" or "name".
+    """
+    data = prepared(table, ("country", "value", "lo", "hi"))
+    ensure_verdict_label(data)
+    with_text(data, lang, "value")
+    with_interval_text(data, lang)
+    if sort == "value":
+        order = list(data.sort_values("value", ascending=False)["country"])
+    else:
+        order = sorted(data["country"], key=fold)
+    title = value_title or t("axes.value", lang)
+    base = alt.Chart(data).encode(y=_country_axis(order))
+    tooltip = [
+        alt.Tooltip("country:N", title=t("axes.country", lang)),
+        alt.Tooltip("value_text:N", title=title),
+        alt.Tooltip("ci_text:N", title=t("axes.ci", lang)),
+        alt.Tooltip("verdict_label:N", title=t("axes.verdict", lang)),
+    ]
+    interval = base.mark_rule(color=STROKE, size=2).encode(x=_value_x("lo", title), x2=alt.X2("hi:Q"))
+    dots = base.mark_point(**DOT).encode(
+        x=_value_x("value", title),
+        color=verdict_color(data, VERDICT_ORDER, t("axes.verdict", lang)),
+        tooltip=tooltip,
+    )
+    chart = alt.layer(interval, dots, *_mean_layers(mean, lang))
+    return finish(chart, lang, rows_height(len(data), VERDICT_LEGEND))
+
+
+def _series_color(countries: list[str], lang: str) -> alt.Color | alt.ColorValue:
+    """Up to eight countries get Okabe-Ito colours and a legend; more would not be told apart, so
+    they are drawn in one grey (the tooltip names each line) and the page suggests choosing."""
+    if len(countries) > len(SERIES_COLORS):
+        return alt.ColorValue(MANY_LINES)
+    scale = alt.Scale(domain=countries, range=list(SERIES_COLORS[: len(countries)]))
+    legend = alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=150)
+    return alt.Color("country:N", title=t("axes.country", lang), scale=scale, legend=legend)
+
+
+def _regional_layers(regional: pd.DataFrame, lang: str) -> list[alt.Chart]:
+    """The regional mean per year as a dark dashed line, labelled at its last year."""
+    if regional.empty:
+        return []
+    data = prepared(regional, ("year", "mean"))
+    with_text(data, lang, "mean")
+    data["label"] = t("axes.regional", lang)
+    base = alt.Chart(data).encode(x=alt.X("year:O"), y=alt.Y("mean:Q"))
+    tooltip = [
+        alt.Tooltip("year:O", title=t("axes.year", lang)),
+        alt.Tooltip("mean_text:N", title=data["label"][0]),
+    ]
+    dash = alt.StrokeDash(
+        "label:N", title=None, scale=alt.Scale(range=[[6, 4]]), legend=alt.Legend(orient="top")
+    )
+    line = base.mark_line(color=REGIONAL_COLOR, size=2.5).encode(strokeDash=dash)
+    dots = base.mark_point(filled=True, shape="diamond", size=90, color=REGIONAL_COLOR).encode(
+        tooltip=tooltip
+    )
+    return [line, dots]
+
+
+def build_trend_chart(
+    long: pd.DataFrame, regional: pd.DataFrame, lang: str, value_title: str = ""
+) -> alt.LayerChart:
+    """Value by year, one coloured line per country, 95 % intervals, the regional mean dashed.
+
+    LONG needs country, year, value (lo, hi, value_text optional); REGIONAL needs year, mean.
+    """
+    data = prepared(long, ("country", "year", "value", "lo", "hi"))
+    with_text(data, lang, "value")
+    title = value_title or t("axes.value", lang)
+    countries = sorted(data["country"].dropna().unique(), key=fold)
+    x = alt.X("year:O", title=t("axes.year", lang), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False, nice=True))
+    # detail keeps one line per country also when they all share one grey
+    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang), detail=alt.Detail("country:N"))
+    tooltip = [
+        alt.Tooltip("country:N", title=t("axes.country", lang)),
+        alt.Tooltip("year:O", title=t("axes.year", lang)),
+        alt.Tooltip("value_text:N", title=title),
+    ]
+    lines = base.mark_line(size=2).encode(y=y)
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(y=y, tooltip=tooltip)
+    bars = base.mark_rule(size=1.5).encode(y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
+    chart = alt.layer(bars, lines, dots, *_regional_layers(regional, lang))
+    legend_rows = (len(countries) + 1) // 2 if len(countries) <= len(SERIES_COLORS) else 0
+    return finish(chart, lang, 330 + 20 * legend_rows)
+
+
+def _gap_frame(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
+    data = prepared(gaps, ("country", "value_a", "value_b", "gap"))
+    for column in ("value_a", "value_b"):
+        with_text(data, lang, column)
+    with_text(data, lang, "gap", signed=True)
+    if "verdict_label" not in data.columns:
+        data["verdict_label"] = ""
+    return data
+
+
+def build_gap_chart(
+    gaps: pd.DataFrame, label_a: str, label_b: str, lang: str, value_title: str = ""
+) -> alt.LayerChart:
+    """Dumbbells: per country a rule from group A's value to group B's, one dot per group.
+
+    Needs country, value_a, value_b, gap (in the order to show); verdict_label and the *_text
+    columns are used when present.
+    """
+    data = _gap_frame(gaps, lang)
+    title = value_title or t("axes.value", lang)
+    order = list(data["country"])
+    points = pd.concat(
+        [
+            data.assign(group=label, value=data[f"value_{side}"], value_text=data[f"value_{side}_text"])
+            for side, label in (("a", label_a), ("b", label_b))
+        ],
+        ignore_index=True,
+    )
+    gap_title = t("axes.gap", lang, a=label_a, b=label_b)
+    rule = (
+        alt.Chart(data)
+        .mark_rule(color=STROKE, size=2.5, opacity=0.6)
+        .encode(y=_country_axis(order), x=_value_x("value_a", title), x2=alt.X2("value_b:Q"))
+    )
+    colour = alt.Color(
+        "group:N",
+        title=t("axes.group", lang),
+        scale=alt.Scale(domain=[label_a, label_b], range=list(GROUP_COLORS)),
+        legend=bottom_legend(),
+    )
+    tooltip = [
+        alt.Tooltip("country:N", title=t("axes.country", lang)),
+        alt.Tooltip("group:N", title=t("axes.group", lang)),
+        alt.Tooltip("value_text:N", title=title),
+        alt.Tooltip("gap_text:N", title=gap_title),
+        alt.Tooltip("verdict_label:N", title=t("axes.significance", lang)),
+    ]
+    dots = (
+        alt.Chart(points)
+        .mark_point(**DOT)
+        .encode(y=_country_axis(order), x=_value_x("value", title), color=colour, tooltip=tooltip)
+    )
+    return finish(alt.layer(rule, dots), lang, rows_height(len(data)))
+
+
+def _level_frame(long: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """LONG with level labels and share text; the country order (most at or above the minimum first)."""
+    data = prepared(long, ("country", "level", "share", "start", "end"))
+    with_text(data, lang, "share")
+    labels = [t("axes.level_name", lang, level=roman) for roman in ROMAN]
+    data["level_label"] = [labels[int(v) - 1] if v == v else "" for v in data["level"]]
+    right = data[data["start"] >= 0].groupby("country")["share"].sum()
+    order = list(right.sort_values(ascending=False, kind="stable").index)
+    order += [c for c in data["country"].unique() if c not in right.index]
+    return data, labels, order
+
+
+def build_levels_chart(long: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Levels I-IV as bars centred on the minimum level: below it to the left, at or above to the right.
+
+    Needs country, level (1-4), share, start, end (as comparisons.levels_table makes them).
+    """
+    data, labels, order = _level_frame(long, lang)
+    ends = pd.concat([data["start"].abs(), data["end"].abs()]).dropna()
+    reach = min(100, -(-max(ends.max() if len(ends) else 0, 50) // 20) * 20)  # symmetric: 0 in the middle
+    x = alt.X(
+        "start:Q",
+        title=t("axes.share", lang),
+        axis=alt.Axis(labelExpr="format(abs(datum.value), 'd')"),
+        scale=alt.Scale(domain=[-reach, reach]),
+    )
+    colour = alt.Color(
+        "level_label:N",
+        title=t("axes.level", lang),
+        scale=alt.Scale(domain=labels, range=list(LEVEL_COLORS)),
+        legend=bottom_legend(columns=2),
+    )
+    tooltip = [
+        alt.Tooltip("country:N", title=t("axes.country", lang)),
+        alt.Tooltip("level_label:N", title=t("axes.level", lang)),
+        alt.Tooltip("share_text:N", title=t("axes.share", lang)),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(y=_country_axis(order), x=x, x2=alt.X2("end:Q"), color=colour, tooltip=tooltip)
+    )
+    text = {"baseline": "bottom", "dy": -6, "fontSize": 12, "color": REGIONAL_COLOR, "y": 0}
+    layers = [bars]
+    for key, align, dx in (("axes.below_min", "right", -4), ("axes.at_or_above_min", "left", 4)):
+        side = alt.Chart(pd.DataFrame({"x": [0], "label": [t(key, lang)]}))
+        layers.append(
+            side.mark_text(align=align, dx=dx, **text).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
+        )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
+    chart = alt.layer(*layers, zero)
+    return finish(chart, lang, rows_height(len(order)))

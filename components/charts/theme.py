@@ -1,0 +1,139 @@
+"""Shared look of the comparison charts: palette, sizes, number locale and text columns.
+
+Layer: components. Used by series.py and matrices.py; never calls Streamlit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+from altair.utils.schemapi import disable_debug_mode
+
+import components.charts.data  # noqa: F401  (chart data converted the cheap way, see there)
+from data_access.core.formatting import format_number
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+VERDICT_COLORS = {
+    "above": "#0072B2",
+    # Tested and not different is light grey; not tested (no standard error, the common case in
+    # published files) is dark grey, so it reads on a projector and never looks like "same".
+    "same": "#BDBDBD",
+    "below": "#D55E00",
+    "none": "#5F5F5F",
+    "up": "#0072B2",
+    "down": "#D55E00",
+    "significant": "#0072B2",
+    "not_significant": "#BDBDBD",
+}
+LEVEL_COLORS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
+GROUP_COLORS = ("#E69F00", "#0072B2")
+SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+REGIONAL_COLOR = "#333333"
+MANY_LINES = "#A6A6A6"  # one grey for every line when there are too many to colour apart
+STROKE = "#4D4D4D"  # outline so pale and grey dots stay visible on white
+NO_DATA = "#E3E3E3"
+HEATMAP_SCHEME = "blueorange"
+MAP_SCHEME = "viridis"
+ROMAN = ("I", "II", "III", "IV")
+
+ROW_HEIGHT = 22
+AXES_AND_LEGEND = 110  # Streamlit fits axes and the legend inside the chart's height
+VERDICT_LEGEND = 160  # axes plus a one-column legend of up to four verdicts
+LABEL_LIMIT = 190  # "San Vicente y las Granadinas" at 12 px, unclipped
+FONT = 12
+
+# Altair checks every schema object against the Vega-Lite schema as it is built (its "debug
+# mode"): about a tenth of a new chart's CPU, for errors the builders' tests already catch
+# (they call to_dict(), which validates the whole spec). Served pages skip it.
+disable_debug_mode()
+
+# d3 number locales, so axis labels read "741,2" in Spanish and Portuguese.
+NUMBER_LOCALES = {
+    "es": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""]},
+    "pt": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
+}
+
+
+def prepared(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of TABLE with every column in COLUMNS (missing ones empty), so empty tables chart too."""
+    frame = table.copy()
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = pd.Series(dtype="float64" if column not in ("country", "verdict") else "str")
+    return frame.reset_index(drop=True)
+
+
+def rows_height(rows: int, extra: int = AXES_AND_LEGEND) -> int:
+    """Chart height for ROWS country rows: grows with the rows, never below a readable minimum."""
+    return ROW_HEIGHT * max(rows, 4) + extra
+
+
+def with_text(frame: pd.DataFrame, lang: str, column: str, decimals: int = 1, signed: bool = False) -> None:
+    """Add COLUMN_text (numbers written for LANG) unless the caller already did."""
+    target = f"{column}_text"
+    if target in frame.columns or column not in frame.columns:
+        return
+    texts = [format_number(v, lang, decimals) for v in frame[column]]
+    if signed:
+        texts = [
+            f"+{s}" if v == v and v is not None and v > 0 else s
+            for s, v in zip(texts, frame[column], strict=True)
+        ]
+    frame[target] = pd.Series(texts, index=frame.index, dtype="str")
+
+
+def with_interval_text(frame: pd.DataFrame, lang: str) -> None:
+    """Add ci_text ("700,1 – 780,3") from lo/hi; empty where there is no interval."""
+    if "ci_text" in frame.columns:
+        return
+    if not {"lo", "hi"} <= set(frame.columns):
+        frame["ci_text"] = ""
+        return
+    frame["ci_text"] = [
+        f"{format_number(lo, lang)} – {format_number(hi, lang)}" if lo == lo and hi == hi else "–"
+        for lo, hi in zip(frame["lo"], frame["hi"], strict=True)
+    ]
+
+
+def verdict_color(table: pd.DataFrame, order: tuple[str, ...], title: str) -> alt.Color:
+    """Colour by verdict_label (the caller's translation of verdict) in the shared palette."""
+    labels = table.drop_duplicates("verdict").set_index("verdict")["verdict_label"]
+    present = [v for v in order if v in labels.index]
+    return alt.Color(
+        "verdict_label:N",
+        title=title,
+        scale=alt.Scale(domain=[labels[v] for v in present], range=[VERDICT_COLORS[v] for v in present]),
+        legend=bottom_legend(),
+    )
+
+
+def ensure_verdict_label(frame: pd.DataFrame) -> None:
+    """Fall back to the verdict code as its own label when the caller gave none."""
+    if "verdict" not in frame.columns:
+        frame["verdict"] = "none"
+    if "verdict_label" not in frame.columns:
+        frame["verdict_label"] = frame["verdict"].astype(str)
+
+
+def bottom_legend(columns: int = 1) -> alt.Legend:
+    """A legend under the plot; one column by default, so long labels fit a 390 px phone."""
+    return alt.Legend(orient="bottom", direction="vertical", columns=columns, labelLimit=240)
+
+
+def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixin:
+    """Container width, HEIGHT, readable fonts and the language's number format. Set on CHART
+    itself (a fresh object from a builder): each .properties()/.configure_*() call on a layered
+    chart rebuilds it with deep copies of every layer, a fifth of a cold chart's cost."""
+    chart.width, chart.height = "container", height
+    chart.config = alt.Config(
+        locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["es"])},
+        axis=alt.AxisConfig(
+            labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=LABEL_LIMIT, titlePadding=8
+        ),
+        legend=alt.LegendConfig(labelFontSize=FONT, titleFontSize=FONT, symbolSize=120, titleLimit=360),
+        title=alt.TitleConfig(fontSize=FONT + 2, anchor="start"),
+        view=alt.ViewConfig(stroke=None),
+        axisQuantitative=alt.AxisConfig(tickCount=8, labelOverlap=True),
+    )
+    return chart

@@ -1,0 +1,4 @@
+"""/compare: filters bound to the URL, chart bundles and the views.
+
+May use: shell, charts.
+"""

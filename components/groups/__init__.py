@@ -1,0 +1,4 @@
+"""/working_groups: loaders, filters and group cards.
+
+May use: shell.
+"""

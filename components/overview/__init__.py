@@ -1,0 +1,4 @@
+"""The overview: who has published and headline regional figures.
+
+May use: shell, charts, compare.
+"""

@@ -1,0 +1,108 @@
+"""The one set-up call every page starts with: page config, language, role, menu.
+
+Layer: components. Language comes from ?lang= (Spanish by default) and stays in the URL so a
+shared link opens in the same language; the menu passes it on, since navigation drops query
+params that are not handed over explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from babel import Locale
+
+from components.shell.auth import current_actor, render_account
+from components.shell.data import data_version, get_app_settings
+from components.shell.navigation import PAGES, get_page
+from data_access.core.actors import ANONYMOUS_ACTOR, Actor
+from data_access.core.errors import EncuentroError
+from data_access.core.i18n import normalize_lang, t
+from data_access.core.settings import LANGUAGES
+from data_access.core.store import STORE_ERRORS, store_failure
+
+LANG_KEY = "setup_lang"
+# An emoji, drawn by the browser itself: a :material/...: page icon makes every phone fetch the
+# favicon from fonts.gstatic.com, and nothing of a meeting should reach the internet.
+TAB_ICON = "📊"
+LAST_VIEW_KEY = "setup_last_view_{}"  # a page's last query parameters, so the menu returns to them
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    actor: Actor = ANONYMOUS_ACTOR
+    version: int = 0  # the data version when this run began
+
+    @property
+    def role(self) -> str:
+        return self.actor.role
+
+
+def language_name(code: str) -> str:
+    """A language's own name ("Español", "Português", "English") from CLDR."""
+    return Locale(code).get_display_name(code).capitalize()
+
+
+def _current_lang() -> str:
+    default = get_app_settings().default_lang
+    return normalize_lang(st.query_params.get("lang", default))
+
+
+def _on_language_change() -> None:
+    st.query_params["lang"] = st.session_state[LANG_KEY]
+
+
+def render_language_switch(lang: str) -> None:
+    """A selector that rewrites ?lang= so the choice survives reloads and shared links."""
+    st.session_state[LANG_KEY] = lang
+    st.selectbox(
+        t("ui.language", lang),
+        LANGUAGES,
+        format_func=language_name,
+        key=LANG_KEY,
+        on_change=_on_language_change,
+    )
+
+
+def render_menu(ctx: PageContext) -> None:
+    """Links to the pages this role may open, carrying the language along."""
+    st.markdown(f"**{t('ui.app_name', ctx.lang)}**")
+    for page in PAGES:
+        if page.visible_to(ctx.role):
+            remembered = st.session_state.get(LAST_VIEW_KEY.format(page.key), {})
+            st.page_link(
+                page.file,
+                label=t(f"nav.{page.key}", ctx.lang),
+                icon=page.icon,
+                query_params={**remembered, "lang": ctx.lang},  # back to the view left, in this language
+            )
+
+
+def setup_page(page_key: str) -> PageContext:
+    """Configure the page and draw the shared chrome; returns what the page needs to know."""
+    page = get_page(page_key)
+    lang = _current_lang()
+    st.set_page_config(
+        page_title=f"{t(f'nav.{page.key}', lang)} · {t('ui.app_name', lang)}",
+        page_icon=TAB_ICON,
+        layout="wide",
+    )
+    try:
+        ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
+    except (EncuentroError, *STORE_ERRORS) as err:  # the store itself: say what is wrong, once
+        failure = (
+            err if isinstance(err, EncuentroError) else store_failure(err, get_app_settings().database_url)
+        )
+        st.error(failure.message(lang), icon=":material/database:")
+        st.stop()
+    with st.sidebar:
+        render_menu(ctx)
+        st.divider()
+        render_account(ctx.actor, lang)
+        render_language_switch(lang)
+    if not page.visible_to(ctx.role):
+        key = "auth.page_needs_login" if ctx.role == "anonymous" else "auth.page_not_for_role"
+        st.warning(t(key, lang))
+        st.stop()
+    return ctx

@@ -1,0 +1,4 @@
+"""/upload: the file and its check, how to publish, and the problem report.
+
+May use: shell, country.
+"""
