@@ -1,7 +1,9 @@
 """Rebuild the demo meeting in sample_data/ from LLECE's published CSVs, deterministically.
 
-Sample-data tooling on top of data_access: `python sample_data/build_sample.py [--llece DIR]`.
-Results are real (TERCE 2013, ERCE 2019); the roster and the actions are fictional.
+Sample-data tooling on top of data_access:
+`python sample_data/build_sample.py [--llece DIR] [--worldbank DIR]`. Results are real (TERCE 2013,
+ERCE 2019, and the World Bank's shares below minimum proficiency for SERCE 2006 and TERCE 2013,
+with their standard errors); the roster and the actions are fictional.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from sample_data.meeting_sample import actions_frame, groups_frame, members_fram
 
 OUT_DIR = Path(__file__).resolve().parent
 DEFAULT_LLECE = Path(__file__).resolve().parents[2] / "shared" / "data" / "llece"
+DEFAULT_WORLDBANK = DEFAULT_LLECE.parent / "worldbank"
+WORLDBANK = "glad_llece_nonproficiency.csv"
+WORLDBANK_SOURCE = (
+    "World Bank, LearningPoverty: proficiency_from_GLAD.csv, LLECE {study} {year} "
+    "(github.com/worldbank/LearningPoverty)"
+)
+# The World Bank's column suffix -> the sample's group: all students, girls, boys.
+WORLDBANK_GROUPS = {"all": "total", "fe": "female", "ma": "male"}
+WORLDBANK_STUDIES = {2006: "SERCE", 2013: "TERCE"}
 NATIONAL = "national_levels_scores_terce2013_erce2019.csv"
 BREAKDOWNS = "breakdowns_sex_area_school_terce2013_erce2019.csv"
 SER = "ser_grade6_erce2019.csv"
@@ -103,7 +114,22 @@ def ser_rows(frame: pd.DataFrame) -> list[dict]:
     ]  # fmt: skip
 
 
-def results_frame(llece_dir: Path) -> pd.DataFrame:
+def worldbank_rows(path: Path) -> list[dict]:
+    """Grade-6 reading shares below minimum proficiency (lower is better) with their standard
+    errors, for all students, girls and boys, as the World Bank publishes them (percent)."""
+    frame = pd.read_csv(path)
+    return [
+        {"country_iso3": rec["countrycode"], "indicator_code": "below_min_wb_pct", "year": int(rec["year"]),
+         "grade": int(rec["idgrade"]), "subject": "reading", "group": group,
+         "value": float(rec[f"nonprof_{suffix}"]), "se": float(rec[f"se_nonprof_{suffix}"]),
+         "source": WORLDBANK_SOURCE.format(study=WORLDBANK_STUDIES[int(rec["year"])], year=int(rec["year"]))}
+        for rec in frame.to_dict("records")
+        for suffix, group in WORLDBANK_GROUPS.items()
+        if pd.notna(rec[f"nonprof_{suffix}"])
+    ]  # fmt: skip
+
+
+def results_frame(llece_dir: Path, worldbank_dir: Path | None = None) -> pd.DataFrame:
     """Every sample observation, one row per figure, in a stable order."""
     rows: list[dict] = []
     for study, year in STUDIES:
@@ -112,8 +138,12 @@ def results_frame(llece_dir: Path) -> pd.DataFrame:
         for rec in read_llece(llece_dir / BREAKDOWNS).to_dict("records"):
             rows += breakdown_rows(rec, study, year)
     rows += ser_rows(read_llece(llece_dir / SER))
-    keys = ["country_iso3", "year", "grade", "subject", "indicator_code", "group"]
-    return pd.DataFrame(rows).sort_values(keys, key=_catalogue_order, kind="stable")
+    if worldbank_dir is not None and (worldbank_dir / WORLDBANK).is_file():
+        rows += worldbank_rows(worldbank_dir / WORLDBANK)
+    frame = pd.DataFrame(rows)
+    frame["family"] = frame["source"].str.startswith("World Bank")  # LLECE's own figures first
+    keys = ["country_iso3", "family", "year", "grade", "subject", "indicator_code", "group"]
+    return frame.sort_values(keys, key=_catalogue_order, kind="stable").drop(columns="family")
 
 
 def _catalogue_order(column: pd.Series) -> pd.Series:
@@ -141,9 +171,9 @@ def write_results(frame: pd.DataFrame, out_dir: Path) -> dict[str, int]:
 # Working groups: code, theme, names (es, pt, en), descriptions (es, pt, en). Fictional meeting.
 
 
-def build_all(llece_dir: Path, out_dir: Path) -> dict[str, int]:
+def build_all(llece_dir: Path, out_dir: Path, worldbank_dir: Path | None = None) -> dict[str, int]:
     """Write every sample workbook into OUT_DIR; returns results rows per country."""
-    counts = write_results(results_frame(llece_dir), out_dir)
+    counts = write_results(results_frame(llece_dir, worldbank_dir), out_dir)
     roster = {"groups": (GROUPS, groups_frame()), "members": (MEMBERS, members_frame())}
     (out_dir / "roster.xlsx").write_bytes(build_sheet_workbook(roster, "es"))
     actions = {"actions": (ACTIONS, actions_frame())}
@@ -155,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: rebuild and print rows per country."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llece", type=Path, default=DEFAULT_LLECE, help="folder with the LLECE CSVs")
+    parser.add_argument(
+        "--worldbank", type=Path, default=DEFAULT_WORLDBANK, help="folder with the World Bank CSV"
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where to write (default: sample_data/)")
     args = parser.parse_args(argv)
     if not (args.llece / NATIONAL).is_file():
         print(f"LLECE data not found in {args.llece}", file=sys.stderr)
         return 2
-    counts = build_all(args.llece, args.out)
+    counts = build_all(args.llece, args.out, args.worldbank)
     print(", ".join(f"{iso3} {n}" for iso3, n in counts.items()))
     print(f"{len(counts)} workbooks, {sum(counts.values())} rows; roster.xlsx, actions.xlsx")
     return 0

@@ -61,6 +61,12 @@ def indicator_info(code: str, lang: str) -> tuple[str, str, str]:
     return str(row[f"name_{lang}"]), str(row["unit"]), str(row[f"rule_{lang}"] or "")
 
 
+def indicator_directions() -> dict[str, bool]:
+    """Higher is better, per indicator code, as the stored catalogue says (organizers may edit it)."""
+    indicators = load_indicators(data_version())
+    return {str(code): bool(h) for code, h in indicators["higher_is_better"].items()}
+
+
 def sources_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Country, version, publish time, source and status of every figure behind a chart."""
     if frame.empty:

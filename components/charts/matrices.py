@@ -115,7 +115,8 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     mean (so the numbers read on the legend's scale); the tooltip adds the difference in units.
 
     Needs country, column_label, std_diff, diff; diff_text and value_text are used when present.
-    Blue is above the regional mean and orange below, as in the ranking.
+    Blue is better than the regional mean and orange worse when a `favour` column (std_diff signed
+    by the indicator's direction) is given; otherwise blue is above and orange below.
     """
     data = prepared(table, ("country", "column_label", "std_diff", "diff"))
     with_text(data, lang, "diff", signed=True)
@@ -124,15 +125,17 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     if "value_text" not in data.columns:
         data["value_text"] = "–"
     columns = list(dict.fromkeys(data["column_label"]))
-    order = list(data.groupby("country")["std_diff"].mean().sort_values(ascending=False).index)
-    reach = max(float(data["std_diff"].abs().max()) if data["std_diff"].notna().any() else 0, 1.0)
+    shade = "favour" if "favour" in data.columns else "std_diff"  # favour: std_diff signed towards better
+    order = list(data.groupby("country")[shade].mean().sort_values(ascending=False).index)
+    reach = max(float(data[shade].abs().max()) if data[shade].notna().any() else 0, 1.0)
     x_axis = alt.Axis(orient="top", labelAngle=-35, labelLimit=150, labelAlign="left", ticks=False)
     base = alt.Chart(data).encode(
         x=alt.X("column_label:N", sort=columns, title=None, axis=x_axis), y=_country_axis(order)
     )
+    legend_key = "axes.std_favour" if shade == "favour" else "axes.std_difference"
     colour = alt.Color(
-        "std_diff:Q",
-        title=t("axes.std_difference", lang).replace(" (", "\n(").split("\n"),
+        f"{shade}:Q",
+        title=t(legend_key, lang).replace(" (", "\n(").split("\n"),
         scale=alt.Scale(scheme=HEATMAP_SCHEME, reverse=True, domain=[-reach, reach], domainMid=0),
         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220, titleLimit=360),
     )
@@ -143,16 +146,14 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Tooltip("diff_text:N", title=t("axes.difference", lang)),
     ]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
-    ink = alt.ColorValue(
-        "black", condition={"test": f"abs(datum.std_diff) > {0.6 * reach}", "value": "white"}
-    )
+    ink = alt.ColorValue("black", condition={"test": f"abs(datum.{shade}) > {0.6 * reach}", "value": "white"})
     text = base.mark_text(fontSize=12).encode(text=alt.Text("std_diff_text:N"), color=ink, tooltip=tooltip)
     chart = alt.layer(cells, text).properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 50})
     return finish(chart, lang, rows_height(len(order), extra=150))
 
 
 def build_scatter_chart(
-    table: pd.DataFrame, r: float | None, x_title: str, y_title: str, lang: str
+    table: pd.DataFrame, r: float | None, x_title: str, y_title: str, lang: str, fit: bool = True
 ) -> alt.LayerChart:
     """One dot per country, labelled with its ISO code (full name in the tooltip), and a fitted line.
 
@@ -175,7 +176,7 @@ def build_scatter_chart(
     dots = base.mark_point(filled=True, size=90, opacity=1, color=SERIES_COLORS[0], stroke=STROKE)
     labels = base.mark_text(align="left", dx=7, dy=-6, fontSize=12, color=REGIONAL_COLOR)
     layers = [dots.encode(tooltip=tooltip), labels.encode(text=alt.Text("label:N"))]
-    if data[["x", "y"]].dropna().shape[0] >= 3:
+    if fit and data[["x", "y"]].dropna().shape[0] >= 3:  # the caller says whether r is significant
         fit = base.transform_regression("x", "y").mark_line(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
         layers.insert(0, fit)
     title = t("axes.correlation", lang, r=format_number(r, lang, 2)) if r is not None and r == r else ""
@@ -197,7 +198,9 @@ def _map_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def build_map_chart(table: pd.DataFrame, lang: str, value_title: str = "") -> alt.LayerChart:
+def build_map_chart(
+    table: pd.DataFrame, lang: str, value_title: str = "", higher: bool = True
+) -> alt.LayerChart:
     """Choropleth of the region; countries without data grey; small island states also as dots.
 
     Needs country_iso3 and value (value_text optional); names come from the catalogue in LANG.
@@ -211,7 +214,8 @@ def build_map_chart(table: pd.DataFrame, lang: str, value_title: str = "") -> al
     colour = alt.Color(
         "value:Q",
         title=title,
-        scale=alt.Scale(scheme=alt.SchemeParams("blues", extent=[0.2, 1]), zero=False),
+        # darker is better: a lower-is-better share runs the other way
+        scale=alt.Scale(scheme=alt.SchemeParams("blues", extent=[0.2, 1]), zero=False, reverse=not higher),
         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220, titleLimit=360),
     )
     tooltip = [alt.Tooltip("name:N", title=t("axes.country", lang)), alt.Tooltip("value_text:N", title=title)]
@@ -234,7 +238,8 @@ def build_map_chart(table: pd.DataFrame, lang: str, value_title: str = "") -> al
 def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
     """A country's difference from the regional mean per indicator row, coloured by verdict.
 
-    Needs row_label, diff, verdict, verdict_label; plots std_diff instead of diff when present;
+    Needs row_label, diff, verdict, verdict_label (a tone column colours by better or worse);
+    plots std_diff instead of diff when present;
     value_text, mean_text and diff_text are written for LANG when missing.
     """
     field = "std_diff" if "std_diff" in profile.columns else "diff"

@@ -22,6 +22,8 @@ VERDICT_COLORS = {
     "none": "#5F5F5F",
     "up": "#0072B2",
     "down": "#D55E00",
+    "better": "#0072B2",  # a tested difference read with the indicator's direction
+    "worse": "#D55E00",
     "significant": "#0072B2",
     "not_significant": "#BDBDBD",
 }
@@ -97,13 +99,17 @@ def with_interval_text(frame: pd.DataFrame, lang: str) -> None:
 
 
 def verdict_color(table: pd.DataFrame, order: tuple[str, ...], title: str) -> alt.Color:
-    """Colour by verdict_label (the caller's translation of verdict) in the shared palette."""
-    labels = table.drop_duplicates("verdict").set_index("verdict")["verdict_label"]
-    present = [v for v in order if v in labels.index]
+    """Colour by verdict_label (the caller's translation of verdict) in the shared palette; with a
+    tone column (better, worse: the verdict read with the indicator's direction) by that instead."""
+    key = ["verdict", "tone"] if "tone" in table.columns else ["verdict"]
+    seen = table.drop_duplicates(key)
+    rank = {v: n for n, v in enumerate(order)}
+    seen = seen[seen["verdict"].isin(rank)].sort_values("verdict", key=lambda s: s.map(rank), kind="stable")
+    colours = seen["tone"] if "tone" in seen.columns else seen["verdict"]  # better/worse when known
     return alt.Color(
         "verdict_label:N",
         title=title,
-        scale=alt.Scale(domain=[labels[v] for v in present], range=[VERDICT_COLORS[v] for v in present]),
+        scale=alt.Scale(domain=list(seen["verdict_label"]), range=[VERDICT_COLORS[c] for c in colours]),
         legend=bottom_legend(),
     )
 

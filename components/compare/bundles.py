@@ -10,6 +10,7 @@ import pandas as pd
 
 from components.charts.cuts import (
     display_table,
+    indicator_directions,
     indicator_info,
     only_countries,
     provisional_notes,
@@ -25,6 +26,7 @@ from components.charts.series import build_gap_chart, build_ranking_chart, build
 from data_access.core.catalogues import GROUPS, country_name
 from data_access.core.i18n import t
 from data_access.stats import chart_text, comparisons
+from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import View
 
 TREND_COLOURS = 8  # more lines than this are drawn in one grey
@@ -41,9 +43,13 @@ def bundle_name(view: View, *parts: object) -> str:
     return "_".join(str(b) for b in bits if b not in (None, ""))
 
 
-def _with_verdicts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _with_verdicts(frame: pd.DataFrame, lang: str, higher: bool | None = None) -> pd.DataFrame:
+    """Country names and verdict labels; with the indicator's direction (HIGHER is better or not),
+    each tested verdict also reads better or worse, and a tone column colours it so."""
     out = with_country(frame, lang)
-    out["verdict_label"] = [chart_text.verdict_label(v, lang) for v in out["verdict"]]
+    out["verdict_label"] = [chart_text.verdict_label(v, lang, higher) for v in out["verdict"]]
+    if higher is not None:
+        out["tone"] = tones(out["verdict"], higher)
     return out
 
 
@@ -64,11 +70,12 @@ def ranking_bundle(view: View, lang: str) -> ChartBundle:
     if comparison is None:
         return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
-    shown = _with_verdicts(only_countries(comparison.table, view.countries), lang)
+    higher = higher_is_better(view.indicator, indicator_directions())
+    shown = _with_verdicts(only_countries(comparison.table, view.countries), lang, higher)
     focus = view.countries[0] if view.countries else None
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
-        caption=chart_text.caption_ranking(comparison, name, unit, lang, focus=focus),
+        caption=chart_text.caption_ranking(comparison, name, unit, lang, focus=focus, higher=higher),
         chart=build_ranking_chart(shown, comparison.mean, lang, sort=view.sort, value_title=name),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
@@ -92,11 +99,12 @@ def map_bundle(view: View, lang: str) -> ChartBundle:
     if comparison is None:
         return empty_bundle(view, lang)
     name, unit, _ = indicator_info(view.indicator, lang)
-    shown = _with_verdicts(comparison.table, lang)
+    higher = higher_is_better(view.indicator, indicator_directions())
+    shown = _with_verdicts(comparison.table, lang, higher)
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
-        caption=chart_text.caption_map(comparison, name, unit, lang),
-        chart=build_map_chart(shown, lang, value_title=name),
+        caption=chart_text.caption_map(comparison, name, unit, lang, higher=higher),
+        chart=build_map_chart(shown, lang, value_title=name, higher=higher),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(frame, lang),
         notes=provisional_notes(frame, lang),
@@ -115,13 +123,14 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
         with_country(only_countries(long, view.countries), lang),
         only_countries(changes, view.countries),
     )
-    changes = _with_verdicts(changes, lang)
+    higher = higher_is_better(view.indicator, indicator_directions())
+    changes = _with_verdicts(changes, lang, higher)
     columns = {"country": "country", "first_year": "first_year", "first": "first_value"}
     columns |= {"last_year": "last_year", "last": "last_value", "change": "change"}
     columns |= {"change_se": "change_se", "verdict_label": "verdict"}
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.group),
-        caption=chart_text.caption_trend(changes, regional, name, unit, lang),
+        caption=chart_text.caption_trend(changes, regional, name, unit, lang, higher),
         chart=build_trend_chart(long, regional, lang, value_title=name),
         table=display_table(changes, columns, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),

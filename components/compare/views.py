@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.charts.cuts import (
     display_table,
+    indicator_directions,
     indicator_info,
     load_cut,
     only_countries,
@@ -38,6 +39,7 @@ from components.shell.data import data_version, load_cuts, load_indicators, load
 from data_access.core.catalogues import SUBJECTS
 from data_access.core.i18n import t
 from data_access.stats import chart_text, comparisons
+from data_access.stats.direction import correlation_significant, higher_is_better, oriented
 from data_access.stats.views import View
 
 LEVEL_NAMES = ("I", "II", "III", "IV")
@@ -103,11 +105,14 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
         names[code] + (f" · {SUBJECTS[s][lang]}" if isinstance(s, str) else "")
         for code, s in zip(table["indicator_code"], table["subject"], strict=True)
     ]
+    directions = indicator_directions()
+    higher = table["indicator_code"].map(lambda code: higher_is_better(code, directions))
+    table["favour"] = oriented(table["std_diff"], higher)
     columns = {"country": "country", "column_label": "indicator", "value": "value", "mean": "mean"}
     shown = display_table(table, columns | {"diff": "diff"}, lang)
     return ChartBundle(
         name=bundle_name(view, view.domain, grade, year),
-        caption=chart_text.caption_heatmap(table, lang),
+        caption=chart_text.caption_heatmap(table, lang, directions),
         chart=build_heatmap_chart(table, lang),
         table=shown,
         sources=sources_table(only_countries(frame, view.countries), lang),
@@ -135,6 +140,7 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
     if x_frame.empty or y_frame.empty:
         return empty_bundle(view, lang)
     table, r = comparisons.scatter_table(x_frame, y_frame)
+    fit = correlation_significant(r, len(table))  # over every country with both figures, as r is
     table = with_country(only_countries(table, view.countries), lang)
     x_name, y_name = _axis_name(view.indicator, view.subject, lang), _axis_name(view.y, view.ysubject, lang)
     if y_name == x_name:  # the same figure on both axes: the table still needs two columns
@@ -145,8 +151,8 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
     both = pd.concat([x_frame, y_frame])
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.y, view.grade, view.year),
-        caption=chart_text.caption_scatter(table, r, x_name, y_name, lang),
-        chart=build_scatter_chart(table, r, x_name, y_name, lang),
+        caption=chart_text.caption_scatter(table, r, x_name, y_name, lang, fit=fit),
+        chart=build_scatter_chart(table, r, x_name, y_name, lang, fit=fit),
         table=shown,
         sources=sources_table(only_countries(both, view.countries), lang),
         notes=provisional_notes(both, lang),

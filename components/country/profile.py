@@ -12,6 +12,7 @@ import streamlit as st
 from components.actions.table import country_label, load_action_groups, load_actions, render_actions_table
 from components.charts.cuts import (
     display_table,
+    indicator_directions,
     indicator_info,
     provisional_notes,
     sources_table,
@@ -30,6 +31,7 @@ from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, lac_coun
 from data_access.core.formatting import format_number, format_when, visible_text
 from data_access.core.i18n import t
 from data_access.stats import chart_text, comparisons
+from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import PAIRS, View
 
 COUNTRY_KEY = "country_choice"
@@ -94,14 +96,19 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
         return ChartBundle(name=name, caption=t("country.no_data", lang, country=country_name(iso3, lang)))
     profile = profile.copy()
     profile["row_label"] = [_row_label(row, lang) for _, row in profile.iterrows()]
-    profile["verdict_label"] = [chart_text.verdict_label(v, lang) for v in profile["verdict"]]
+    directions = indicator_directions()
+    higher = profile["indicator_code"].map(lambda code: higher_is_better(code, directions))
+    profile["verdict_label"] = [
+        chart_text.verdict_label(v, lang, h) for v, h in zip(profile["verdict"], higher, strict=True)
+    ]
+    profile["tone"] = tones(profile["verdict"], higher)
     columns = {"row_label": "indicator", "year": "year", "value": "value", "mean": "mean", "diff": "diff"}
     columns |= {"diff_se": "diff_se", "verdict_label": "verdict"}
     own = frame[frame["country_iso3"] == iso3]
     return ChartBundle(
         name=name,
         title=f"{country_name(iso3, lang)}: {t('country.section_profile', lang)}",
-        caption=chart_text.caption_profile(profile, iso3, lang),
+        caption=chart_text.caption_profile(profile, iso3, lang, directions),
         chart=build_profile_chart(profile, lang),
         table=display_table(profile, columns, lang),
         sources=sources_table(own, lang),

@@ -12,6 +12,7 @@ from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, default_
 from data_access.core.formatting import BABEL_LOCALES, format_number
 from data_access.core.i18n import t
 from data_access.stats.comparisons import MIN_LEVEL, PAIRS, Comparison
+from data_access.stats.direction import GOOD_WHEN_HIGH, higher_is_better, oriented, tone, tones
 
 DECIMALS = {"count": 0}
 ROMAN = ("I", "II", "III", "IV")
@@ -34,8 +35,11 @@ def countries_text(count: int, lang: str) -> str:
     return t(f"charts.countries.{'one' if form == 'one' else 'other'}", lang, n=count)
 
 
-def verdict_label(verdict: str, lang: str) -> str:
-    """The legend label of a verdict (above, same, below, none, up, down, significant, ...)."""
+def verdict_label(verdict: str, lang: str, higher: bool | None = None) -> str:
+    """The legend label of a verdict (above, same, below, none, up, down, significant, ...); with the
+    indicator's direction (HIGHER is better or not), a tested difference also says better or worse."""
+    if higher is not None and verdict in GOOD_WHEN_HIGH:
+        return t(f"charts.verdict.{verdict}_{tone(verdict, higher)}", lang)
     return t(f"charts.verdict.{verdict}", lang)
 
 
@@ -62,24 +66,38 @@ def _ranking_summary(cmp: Comparison, indicator_name: str, unit: str, lang: str)
     )  # fmt: skip
 
 
-def _focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str) -> str:
+def _focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: bool = True) -> str:
     """Where FOCUS stands against the regional mean, tested when it can be."""
     rows = cmp.table[cmp.table["country_iso3"] == focus]
     if rows.empty:
         return t("charts.focus.missing", lang, country=country_name(focus, lang))
     row = rows.iloc[0]
     verdict = row["verdict"]
+    judged = f" {t(f'charts.focus.tone.{tone(verdict, higher)}', lang)}" if verdict in GOOD_WHEN_HIGH else ""
     if verdict == "none":
         diff = float(row["diff"])
         verdict = "above_untested" if diff > 0 else "below_untested" if diff < 0 else "equal_untested"
     return t(
         f"charts.focus.{verdict}", lang, country=country_name(focus, lang),
         value=format_value(float(row["value"]), unit, lang), mean=format_value(cmp.mean, unit, lang),
-    )  # fmt: skip
+    ) + judged  # fmt: skip
+
+
+def _direction_sentence(cmp: Comparison, unit: str, lang: str, higher: bool) -> str:
+    """For a lower-is-better indicator, who has the most favourable (lowest) figure."""
+    if higher:
+        return ""
+    _, _, best, best_value = _extremes(cmp.table, "value", lang)
+    return " " + t("charts.direction.lower", lang, best=best, best_value=format_value(best_value, unit, lang))
 
 
 def caption_ranking(
-    cmp: Comparison, indicator_name: str, unit: str, lang: str, focus: str | None = None
+    cmp: Comparison,
+    indicator_name: str,
+    unit: str,
+    lang: str,
+    focus: str | None = None,
+    higher: bool = True,
 ) -> str:
     """Highest, lowest, the regional average, and where the focus country stands."""
     if cmp.table.empty or cmp.mean is None:
@@ -91,17 +109,18 @@ def caption_ranking(
             country=country_name(row["country_iso3"], lang), value=format_value(row["value"], unit, lang),
         )  # fmt: skip
     focus = focus or str(cmp.table.iloc[0]["country_iso3"])
-    summary = _ranking_summary(cmp, indicator_name, unit, lang)
-    return f"{summary} {_focus_sentence(cmp, focus, unit, lang)}"
+    summary = _ranking_summary(cmp, indicator_name, unit, lang) + _direction_sentence(cmp, unit, lang, higher)
+    return f"{summary} {_focus_sentence(cmp, focus, unit, lang, higher)}"
 
 
-def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str) -> str:
+def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str, higher: bool = True) -> str:
     """The ranking summary, plus how countries without data are drawn."""
     if cmp.table.empty or cmp.mean is None:
         return t("charts.no_data", lang)
     if cmp.countries == 1:
         return f"{caption_ranking(cmp, indicator_name, unit, lang)} {t('charts.map.note', lang)}"
-    return f"{_ranking_summary(cmp, indicator_name, unit, lang)} {t('charts.map.note', lang)}"
+    summary = _ranking_summary(cmp, indicator_name, unit, lang) + _direction_sentence(cmp, unit, lang, higher)
+    return f"{summary} {t('charts.map.note', lang)}"
 
 
 def _significance(verdicts: pd.Series, key: str, labels: dict[str, str], lang: str) -> str:
@@ -146,7 +165,12 @@ def _one_change(changes: pd.DataFrame, unit: str, lang: str) -> str:
 
 
 def caption_trend(
-    changes: pd.DataFrame, regional: pd.DataFrame, indicator_name: str, unit: str, lang: str
+    changes: pd.DataFrame,
+    regional: pd.DataFrame,
+    indicator_name: str,
+    unit: str,
+    lang: str,
+    higher: bool = True,
 ) -> str:
     """The regional average over time, the spread of country changes, and what was tested."""
     if changes.empty and regional.empty:
@@ -159,6 +183,8 @@ def caption_trend(
     )
     labels = {"up": "up", "down": "down", "same": "same"}
     parts.append(_significance(changes["verdict"], "charts.trend.tested", labels, lang))
+    if not higher:
+        parts.append(t("charts.direction.lower_trend", lang))
     return " ".join(parts)
 
 
@@ -204,11 +230,13 @@ def column_label(column: str, lang: str) -> str:
     return f"{name} · {SUBJECTS[subject][lang]}" if subject in SUBJECTS else name
 
 
-def caption_heatmap(table: pd.DataFrame, lang: str) -> str:
+def caption_heatmap(table: pd.DataFrame, lang: str, directions: dict[str, bool] | None = None) -> str:
     """How many countries and columns, and the cells furthest above and below their column mean."""
     if table.empty:
         return t("charts.no_data", lang)
-    top, bottom = table.loc[table["std_diff"].idxmax()], table.loc[table["std_diff"].idxmin()]
+    codes = table["column"].str.partition("|")[0]
+    favourable = oriented(table["std_diff"], codes.map(lambda code: higher_is_better(code, directions)))
+    top, bottom = table.loc[favourable.idxmax()], table.loc[favourable.idxmin()]
 
     def label(row: pd.Series) -> str:
         return str(row["column_label"]) if "column_label" in row else column_label(row["column"], lang)
@@ -216,9 +244,9 @@ def caption_heatmap(table: pd.DataFrame, lang: str) -> str:
     return t(
         "charts.heatmap.summary", lang, countries=table["country_iso3"].nunique(),
         columns=table["column"].nunique(), top=country_name(top["country_iso3"], lang),
-        top_column=label(top), top_std=_signed(float(top["std_diff"]), "index", lang),
+        top_column=label(top), top_std=_signed(float(favourable[top.name]), "index", lang),
         bottom=country_name(bottom["country_iso3"], lang), bottom_column=label(bottom),
-        bottom_std=_signed(float(bottom["std_diff"]), "index", lang),
+        bottom_std=_signed(float(favourable[bottom.name]), "index", lang),
     )  # fmt: skip
 
 
@@ -231,25 +259,39 @@ def _strength(r: float) -> str:
     return f"{level}_{'positive' if r > 0 else 'negative'}"
 
 
-def caption_scatter(table: pd.DataFrame, r: float | None, x_name: str, y_name: str, lang: str) -> str:
-    """How many countries have both figures and how strongly they go together."""
+def caption_scatter(
+    table: pd.DataFrame, r: float | None, x_name: str, y_name: str, lang: str, fit: bool | None = None
+) -> str:
+    """How many countries have both figures and how strongly they go together; FIT: whether the
+    correlation is significant, so whether a fitted line is drawn (None: not said)."""
     if table.empty:
         return t("charts.no_data", lang)
     if r is None:
         return t("charts.scatter.too_few", lang, x=x_name, y=y_name, count=len(table))
-    return t(
+    summary = t(
         "charts.scatter.summary", lang, x=x_name, y=y_name, count=len(table),
         r=format_number(r, lang, 2), strength=t(f"charts.strength.{_strength(r)}", lang),
     )  # fmt: skip
+    if fit is None:
+        return summary
+    key = "charts.scatter.fit_significant" if fit else "charts.scatter.fit_not_significant"
+    return f"{summary} {t(key, lang)}"
 
 
-def caption_profile(table: pd.DataFrame, country: str, lang: str) -> str:
-    """On how many indicators the country sits above or below the region, and what was tested."""
+def caption_profile(
+    table: pd.DataFrame, country: str, lang: str, directions: dict[str, bool] | None = None
+) -> str:
+    """On how many indicators the country does better or worse than the region, and what was tested."""
     if table.empty:
         return t("charts.no_data", lang)
+    codes = table["indicator_code"] if "indicator_code" in table else pd.Series("", index=table.index)
+    higher = codes.map(lambda code: higher_is_better(code, directions))
+    better = oriented(table["diff"], higher)
     summary = t(
         "charts.profile.summary", lang, country=country_name(country, lang), count=len(table),
-        higher=int((table["diff"] > 0).sum()), lower=int((table["diff"] < 0).sum()),
+        better=int((better > 0).sum()), worse=int((better < 0).sum()),
     )  # fmt: skip
-    labels = {"above": "above", "below": "below"}
-    return f"{summary} {_significance(table['verdict'], 'charts.profile.tested', labels, lang)}"
+    labels = {"better": "better", "worse": "worse"}
+    return (
+        f"{summary} {_significance(tones(table['verdict'], higher), 'charts.profile.tested', labels, lang)}"
+    )

@@ -140,7 +140,7 @@ def test_a_removing_publish_names_what_goes_and_waits_for_a_confirmation(server,
     body = page.inner_text("body")
     total = str(published)
     assert t("upload.removal_danger", "es", country="Uruguay", removed=number, total=total) in body
-    assert t("upload.cycles_removed", "es", country="Uruguay", cycles="TERCE 2013") in body
+    assert t("upload.cycles_removed", "es", country="Uruguay", cycles="SERCE 2006, TERCE 2013") in body
     publish = page.get_by_role(
         "button", name=t("upload.publish_removing", "es", removed=number, country="Uruguay")
     )

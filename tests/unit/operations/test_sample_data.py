@@ -27,6 +27,7 @@ from data_access.workbooks.columns import (
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "sample_data"
 LLECE = ROOT.parent / "shared" / "data" / "llece"
+WORLDBANK = LLECE.parent / "worldbank"
 needs_llece = pytest.mark.skipif(
     not (LLECE / "national_levels_scores_terce2013_erce2019.csv").is_file(),
     reason=f"the LLECE CSVs are not in {LLECE} (they sit next to the repository)",
@@ -63,7 +64,7 @@ def _files(folder: Path) -> list[str]:
 
 @needs_llece
 def test_committed_workbooks_are_what_the_builder_makes(tmp_path: Path) -> None:
-    counts = _load_builder().build_all(LLECE, tmp_path)
+    counts = _load_builder().build_all(LLECE, tmp_path, WORLDBANK)
     assert _files(tmp_path) == _files(SAMPLE)
     for name in _files(SAMPLE):
         assert _cells(tmp_path / name) == _cells(SAMPLE / name), f"{name} is stale: run build_sample.py"
@@ -91,6 +92,8 @@ def test_one_workbook_per_country_with_spanish_headers() -> None:
         ("PER", 2019, 6, "reading", "ses_q1", "score_mean", 680.27, "datos_grafico_1-2.csv"),
         ("PER", 2019, 6, "reading", "ses_q5", "score_mean", 811.98, "datos_grafico_1-2.csv"),
         ("PER", 2019, 6, None, "total", "ser_empathy", 48.21, "erce_hse_resultados.csv"),
+        ("ARG", 2006, 6, "reading", "total", "below_min_wb_pct", 55.296719, "proficiency_from_GLAD.csv"),
+        ("PER", 2013, 6, "reading", "female", "below_min_wb_pct", 52.112095, "proficiency_from_GLAD.csv"),
     ],
 )
 def test_known_figures(
@@ -119,15 +122,26 @@ def test_known_figures(
 
 def test_sixteen_countries_in_2019_and_chile_in_2013_only() -> None:
     frame = results()
-    assert frame.loc[frame["year"] == 2019, "country"].nunique() == 16
-    assert set(frame.loc[frame["country"] == "CHL", "year"]) == {2013}
-    assert set(frame["year"]) == {2013, 2019}
+    llece = frame[frame["indicator"] != "below_min_wb_pct"]
+    assert llece.loc[llece["year"] == 2019, "country"].nunique() == 16
+    assert set(llece.loc[llece["country"] == "CHL", "year"]) == {2013}
+    assert set(llece["year"]) == {2013, 2019}
+
+
+def test_the_world_bank_shares_carry_their_standard_errors() -> None:
+    """SERCE 2006 and TERCE 2013, grade 6 reading, all students, girls and boys, each with an SE."""
+    wb = results().query("indicator == 'below_min_wb_pct'")
+    assert set(wb["year"]) == {2006, 2013} and set(wb["grade"]) == {6} and set(wb["subject"]) == {"reading"}
+    assert set(wb["group"]) == {"total", "female", "male"}
+    assert len(wb) == 31 * 3  # 31 country-years in the World Bank's LLECE rows
+    assert wb["se"].gt(0).all()
+    assert wb["source"].str.startswith("World Bank, LearningPoverty").all()
 
 
 def test_every_row_has_a_source_and_no_regional_row() -> None:
     frame = results()
     assert frame["source"].notna().all()
-    assert frame["source"].str.startswith("LLECE ").all()
+    assert frame["source"].str.startswith(("LLECE ", "World Bank, ")).all()
     assert frame["country"].map(resolve_country).notna().all()
 
 

@@ -69,7 +69,7 @@ def test_a_partial_workbook_updates_and_keeps_every_other_figure(seeded: Store) 
     }
     after = _per(seeded)
     assert len(after) == len(before) == result.outcome.row_count
-    assert set(after["year"]) == {2013, 2019}  # TERCE 2013 is still there
+    assert set(after["year"]) == {2006, 2013, 2019}  # SERCE 2006 and TERCE 2013 are still there
     key = ["indicator_code", "year", "grade", "subject", "group"]
     merged = before.merge(after, on=key, suffixes=("_old", "_new"))
     moved = merged[merged["value_old"] != merged["value_new"]]
@@ -90,10 +90,10 @@ def test_replace_when_confirmed_makes_the_file_the_whole_set_and_flags_the_dange
     result = _import(seeded, FOUR, mode=REPLACE, confirm_removals=True)
     plan = result.outcome.plan
     assert result.outcome.row_count == 4 and len(_per(seeded)) == 4
-    assert plan.danger and plan.cycles_removed == (2013,)
+    assert plan.danger and plan.cycles_removed == (2006, 2013)
     assert plan.counts["removed"] == total - 4
     summary = plan.removed_summary()
-    assert set(summary["cycle"]) == {"TERCE 2013", "ERCE 2019"}
+    assert set(summary["cycle"]) == {"SERCE 2006", "TERCE 2013", "ERCE 2019"}
     assert summary["figures"].sum() == total - 4
     engine = _engine(seeded)
     feed = [activity_line(e, "en") for e in queries.list_recent_activity(engine)]
@@ -186,7 +186,7 @@ def test_cli_dry_run_writes_nothing_and_replace_prints_what_went(seeded: Store, 
     report = json.loads(dry.stdout)[0]
     assert report["dry_run"] and not report["published"]
     change = report["changes"][0]
-    assert change["mode"] == "replace" and change["danger"] and change["cycles_removed"] == [2013]
+    assert change["mode"] == "replace" and change["danger"] and change["cycles_removed"] == [2006, 2013]
     assert change["counts"]["removed"] == total - 4
     assert len(change["diff"]) == total  # 4 changed and the rest removed, every row listed
     assert seeded.hash() == before
@@ -195,7 +195,7 @@ def test_cli_dry_run_writes_nothing_and_replace_prints_what_went(seeded: Store, 
     assert done.returncode == 0, done.stderr
     assert f"{total - 4} removed" in done.stdout
     assert "removes TERCE 2013 · score_mean:" in done.stdout
-    assert t("cli.cycles_removed", "en", cycles="TERCE 2013") in done.stdout
+    assert t("cli.cycles_removed", "en", cycles="SERCE 2006, TERCE 2013") in done.stdout
     assert len(_per(seeded)) == 4
 
 

@@ -28,6 +28,7 @@ from data_access.stats.comparisons import (
     scatter_table,
     trend_table,
 )
+from data_access.stats.direction import correlation_significant, oriented, tone, tones
 
 LANGS = ("es", "pt", "en")
 
@@ -102,7 +103,7 @@ EXPECTED = {
     ),
     ("en", "ranking_tested"): (
         "Mean score, 3 countries: highest Peru 560.0, lowest Panama 500.0; regional average 526.7. "
-        "Peru: 560.0, significantly above the regional average of 526.7."
+        "Peru: 560.0, significantly above the regional average of 526.7. For this indicator, that is better."
     ),
     ("pt", "ranking_same"): (
         "Mean score, 3 países: o mais alto é Peru com 560,0 e o mais baixo Panamá com 500,0; "
@@ -133,16 +134,16 @@ EXPECTED = {
     # Empathy: mean 51.193, sd 3.5539 -> CUB +1.40; reading: PAN diff -78.44 / 55.94 -> -1.40.
     ("en", "heatmap"): (
         "3 countries and 2 indicators; each cell in standard deviations from its column's regional "
-        "average. Furthest above: Cuba in Empathy (+1.4); furthest below: Panama in Mean score · "
-        "Reading (-1.4)."
+        "average, signed towards better (blue) or worse (orange) as the indicator reads. Most favourable: "
+        "Cuba in Empathy (+1.4); least favourable: Panama in Mean score · Reading (-1.4)."
     ),
     ("pt", "scatter"): (
         "Mean score versus Empathy em 4 países: correlação de Pearson r = 0,96 (forte e positiva)."
     ),
     ("en", "profile"): (
-        "Peru on 3 indicators, each at its latest year: above the regional average on 2 and below on 1. "
-        "Above means a higher figure, not necessarily a better one. "
-        "Of the 1 with a standard error, 1 are significantly above and 0 significantly below."
+        "Peru on 3 indicators, each at its latest year: better than the regional average on 2 and worse "
+        "on 1 (each indicator read its own way: at level I, for instance, lower is better). "
+        "Of the 1 with a standard error, 1 are significantly better and 0 significantly worse."
     ),
 }
 
@@ -253,3 +254,54 @@ def test_column_label_from_the_catalogue():
 )
 def test_country_counts_take_the_languages_plural_form(lang, one, many):
     assert (countries_text(1, lang), countries_text(16, lang)) == (one, many)
+
+
+def test_a_lower_is_better_indicator_reads_the_other_way() -> None:
+    """A share at level I: the highest is the least favourable, above the region is worse."""
+    caption = caption_ranking(TESTED, "Level I", "percent", "en", focus="PER", higher=False)
+    assert "For this indicator lower is better: the most favourable figure is Panama's (500.0%)." in caption
+    assert caption.endswith(
+        "significantly above the regional average of 526.7%. For this indicator, that is worse."
+    )
+    assert verdict_label("above", "en", higher=False) == "Significantly above: worse"
+    assert verdict_label("below", "es", higher=False) == "Significativamente por debajo: mejor"
+    assert verdict_label("down", "pt", higher=True) == "Queda significativa: piora"
+    assert verdict_label("none", "en", higher=False) == "Not tested (no standard error)"
+
+
+def test_a_lower_is_better_column_turns_the_heatmap_sentence() -> None:
+    """Read as a share at level I, Cuba's high reading figure (+1.0 SD) is the least favourable cell."""
+    flipped = HEATMAP.assign(column=HEATMAP["column"].str.replace("score_mean", "level_1_pct"))
+    caption = caption_heatmap(flipped, "en")
+    assert caption.endswith("least favourable: Cuba in Performance level I · Reading (-1.0).")
+
+
+@pytest.mark.parametrize(
+    ("r", "n", "significant"),
+    [
+        (0.09, 16, False),
+        (0.5, 16, True),
+        (0.45, 16, False),
+        (0.96, 4, False),
+        (0.999, 5, True),
+        (None, 10, False),
+    ],
+)
+def test_a_correlation_is_significant_at_five_percent(r: float | None, n: int, significant: bool) -> None:
+    # Fisher's z: atanh(0.5) * sqrt(13) = 1.98 > 1.96; atanh(0.45) * sqrt(13) = 1.75; atanh(0.96) * 1 = 1.95.
+    assert correlation_significant(r, n) is significant
+
+
+def test_the_scatter_caption_says_whether_the_line_is_drawn() -> None:
+    assert caption_scatter(SCATTER, R, "X", "Y", "en", fit=False).endswith(
+        "No fitted line: the correlation is not significant (5%)."
+    )
+    assert caption_scatter(SCATTER, R, "X", "Y", "es", fit=True).endswith("es significativa (5 %).")
+
+
+def test_tones_follow_each_rows_direction() -> None:
+    verdicts = pd.Series(["above", "above", "below", "same", "none"])
+    higher = pd.Series([True, False, False, False, True])
+    assert list(tones(verdicts, higher)) == ["better", "worse", "better", "same", "none"]
+    assert tone("up", False) == "worse" and tone("significant", True) == "significant"
+    assert list(oriented(pd.Series([1.0, -2.0]), pd.Series([True, False]))) == [1.0, 2.0]
