@@ -16,6 +16,7 @@ from data_access.core.errors import EncuentroError
 from data_access.core.i18n import t
 
 AUTH_KEY = "auth_actor"
+CLOSE_MENU_KEY = "auth_close_menu"  # after a login, a phone's menu gets out of the way (setup.py)
 
 
 def current_actor() -> Actor:
@@ -30,11 +31,13 @@ def current_actor() -> Actor:
     return fresh
 
 
-def _log_in(lang: str) -> None:
-    with st.form("auth_login_form", clear_on_submit=False, border=False):
-        username = st.text_input(t("auth.username", lang), key="auth_username")
-        password = st.text_input(t("auth.password", lang), type="password", key="auth_password")
-        submitted = st.form_submit_button(t("auth.log_in", lang))
+def log_in_form(lang: str, where: str = "sidebar") -> None:
+    """The login form; WHERE keeps the widget keys of a second copy (a gated page's own) apart."""
+    suffix = "" if where == "sidebar" else f"_{where}"
+    with st.form(f"auth_login_form{suffix}", clear_on_submit=False, border=False):
+        username = st.text_input(t("auth.username", lang), key=f"auth_username{suffix}")
+        password = st.text_input(t("auth.password", lang), type="password", key=f"auth_password{suffix}")
+        submitted = st.form_submit_button(t("auth.log_in", lang), type="primary" if suffix else "secondary")
     if not submitted:
         return
     try:
@@ -43,6 +46,7 @@ def _log_in(lang: str) -> None:
     except EncuentroError as err:
         st.error(err.message(lang))
         return
+    st.session_state[CLOSE_MENU_KEY] = True  # on a phone, show the page the login opened
     st.rerun()
 
 
@@ -50,7 +54,7 @@ def render_account(actor: Actor, lang: str) -> None:
     """Who is logged in and a logout button, or the login form."""
     if actor.role == "anonymous":
         with st.expander(t("auth.log_in", lang)):
-            _log_in(lang)
+            log_in_form(lang)
             st.caption(t("auth.tab_note", lang))
         return
     where = f" · {country_name(actor.country_iso3, lang)}" if actor.country_iso3 else ""

@@ -8,11 +8,12 @@ params that are not handed over explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from babel import Locale
 
-from components.shell.auth import current_actor, render_account
+from components.shell.auth import CLOSE_MENU_KEY, current_actor, log_in_form, render_account
 from components.shell.data import data_version, get_app_settings
 from components.shell.navigation import PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
@@ -26,6 +27,9 @@ LANG_KEY = "setup_lang"
 # favicon from fonts.gstatic.com, and nothing of a meeting should reach the internet.
 TAB_ICON = "📊"
 LAST_VIEW_KEY = "setup_last_view_{}"  # a page's last query parameters, so the menu returns to them
+_menu_behaviour = st.components.v2.component(
+    "encuentro_menu", js=Path(__file__).with_name("menu.js").read_text(encoding="utf-8")
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,12 @@ def render_menu(ctx: PageContext) -> None:
             )
 
 
+def render_menu_behaviour(lang: str) -> None:
+    """On phones, close the side menu after a choice and label the button that opens it."""
+    close = bool(st.session_state.pop(CLOSE_MENU_KEY, False))
+    _menu_behaviour(key="setup_menu_behaviour", data={"label": t("nav.menu", lang), "close": close}, height=0)
+
+
 def setup_page(page_key: str) -> PageContext:
     """Configure the page and draw the shared chrome; returns what the page needs to know."""
     page = get_page(page_key)
@@ -97,6 +107,7 @@ def setup_page(page_key: str) -> PageContext:
         st.error(failure.message(lang), icon=":material/database:")
         st.stop()
     with st.sidebar:
+        render_menu_behaviour(lang)
         render_menu(ctx)
         st.divider()
         render_account(ctx.actor, lang)
@@ -104,5 +115,8 @@ def setup_page(page_key: str) -> PageContext:
     if not page.visible_to(ctx.role):
         key = "auth.page_needs_login" if ctx.role == "anonymous" else "auth.page_not_for_role"
         st.warning(t(key, lang))
+        if ctx.role == "anonymous":  # on a phone the sidebar is out of sight: the log-in is here too
+            with st.container(border=True):
+                log_in_form(lang, where="page")
         st.stop()
     return ctx

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from app_accounts import account
+from app_accounts import PASSWORD, account
 from streamlit.testing.v1 import AppTest
 
 from components.country.history import history_version_key
@@ -136,7 +136,7 @@ def test_a_corrected_workbook_shows_one_change_and_publishes_version_2(engine):
     publish_button(at).click()
     at.run()
     assert not at.exception, at.exception
-    published = t("upload.published", "en", version=2, country="Peru", rows="443")
+    published = t("upload.published", "en", version=2, country="Peru", rows="449")
     assert published in [s.value for s in at.success]
     versions = list_versions(engine, "PER")
     assert versions["version"].tolist() == [2, 1]
@@ -176,6 +176,18 @@ def test_an_anonymous_visitor_is_asked_to_log_in(engine):
     at = open_upload(None)
     assert at.warning[0].value == t("auth.page_needs_login", "en")
     assert len(at.file_uploader) == 0
+
+
+def test_the_gated_page_offers_its_own_log_in(engine):
+    """On a phone the side menu is out of sight: the page asking for a login holds the form too."""
+    account(engine, "coord_page", country="PER")
+    at = open_upload(None)
+    at.text_input(key="auth_username_page").input("coord_page")
+    at.text_input(key="auth_password_page").input(PASSWORD)
+    at.button(key="FormSubmitter:auth_login_form_page-" + t("auth.log_in", "en")).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["auth_actor"].username == "coord_page"
+    assert not at.warning and len(at.file_uploader) == 1
 
 
 def test_an_organizer_picks_any_country_and_the_link_preselects_it(engine):
