@@ -1,10 +1,13 @@
-"""The two faces of /present: the organizer's projector screen with its controls, and the
-read-only follower screen that shows whatever slide the projector shows.
+"""The three faces of /present: the organizer's console (controls, what is on screen), the
+projector screen (only the slide, driven from the console or its own keyboard), and the read-only
+follower screen that shows whatever slide the projector shows.
 
 Layer: components.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,6 +27,10 @@ from data_access.core.i18n import t
 from data_access.meeting.deck import Slide, get_presenter_state, set_presenter_state
 
 FOLLOW_FIELDS = ("slide", "data_version")  # what moves a follower's screen
+KEY_STEPS = {"next": 1, "previous": -1}  # the projector keyboard's moves; "toggle" pauses or plays
+_keyboard = st.components.v2.component(
+    "encuentro_present_keys", js=Path(__file__).with_name("keys.js").read_text(encoding="utf-8")
+)
 SLIDE_PAGES = {
     "compare": "pages/compare.py",
     "country": "pages/country.py",
@@ -63,13 +70,34 @@ def render_controls(actor: Actor, paused: bool, index: int, count: int, seconds:
     where.caption(f"{position} · {t(state_key, lang, s=seconds)}")
 
 
-def render_presenter(actor: Actor, lang: str) -> None:
-    """The projector: Streamlit's chrome hidden, large type, the slide, its QR code, controls."""
+def _to_projector() -> None:
+    st.query_params["screen"] = "projector"
+
+
+def _ignore() -> None:
+    """Triggers need a callback to be reported; the run itself is what we want."""
+
+
+def _apply_key(actor: Actor, count: int, pressed: str | None) -> None:
+    """A key pressed on the projector tab ("next:1733..."): move, or pause and play."""
+    action = (pressed or "").partition(":")[0]
+    if action in KEY_STEPS:
+        _move(actor, count, KEY_STEPS[action])
+    elif action == "toggle":
+        _toggle(actor)
+
+
+def render_projector(actor: Actor, lang: str) -> None:
+    """The projector: Streamlit's chrome hidden, large type, only the slide, its QR code and the
+    publish banner. It moves with the console, and with this tab's keyboard (arrows, space)."""
     st.html(PRESENTER_CSS)  # a static stylesheet shipped with the app, no user data
 
     @st.fragment(run_every=TICK_S)
     def loop() -> None:
         deck = load_deck(data_version())
+        pressed = _keyboard(key="present_keys", on_pressed_change=_ignore, height=0).pressed
+        if pressed:
+            _apply_key(actor, len(deck), pressed)
         state = advance_if_due(get_presenter_state(get_engine()), deck, actor)
         index = state.slide % len(deck)
         render_banner(lang)
@@ -79,7 +107,28 @@ def render_presenter(actor: Actor, lang: str) -> None:
                 render_slide(deck[index], lang, key=f"present_chart_{index}", projector=True)
             with side:
                 render_qr(deck[index], lang)
+
+    loop()
+
+
+def render_console(actor: Actor, lang: str) -> None:
+    """The organizer's console, on a laptop or a phone: previous, pause or play, next, and what the
+    projector shows now; the projector screen itself opens from the link here."""
+    st.title(t("present.console_title", lang))
+    st.caption(t("present.console_intro", lang))
+    # This tab becomes the projector (a link would start a new session, and the login lives in the tab)
+    st.button(t("present.open_projector", lang), icon=":material/slideshow:", key="present_open_projector",
+              on_click=_to_projector)  # fmt: skip
+
+    @st.fragment(run_every=TICK_S)
+    def loop() -> None:
+        deck = load_deck(data_version())
+        state = advance_if_due(get_presenter_state(get_engine()), deck, actor)
+        index = state.slide % len(deck)
         render_controls(actor, state.paused, index, len(deck), deck[index].seconds, lang)
+        st.caption(t("present.on_screen", lang))
+        with st.container(border=True, key="console_slide"):
+            render_slide(deck[index], lang, key=f"console_chart_{index}")
 
     loop()
 

@@ -174,8 +174,8 @@ def elapsed_s(state: PresenterState) -> float:
 
 def advance_if_due(state: PresenterState, deck: tuple[Slide, ...], actor: Actor) -> PresenterState:
     """Move to the next slide once the current one has had its seconds (presenter only)."""
-    if not state.changed_at:  # the first presenter screen starts the clock on slide 1
-        return set_presenter_state(engine=get_engine(), actor=actor, slide=0, paused=False, expected="")
+    if not state.changed_at:  # the first presenter screen starts on slide 1, not advancing by itself
+        return set_presenter_state(engine=get_engine(), actor=actor, slide=0, paused=True, expected="")
     index = state.slide % len(deck)
     if state.paused or elapsed_s(state) < deck[index].seconds:
         return state

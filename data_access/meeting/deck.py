@@ -49,7 +49,7 @@ class Slide:
 @dataclass(frozen=True)
 class PresenterState:
     slide: int = 0
-    paused: bool = False
+    paused: bool = True  # auto-advance is off until an organizer chooses it
     changed_at: str = ""  # ISO time of the last move, so followers can tell a move from a rerun
 
 
@@ -125,14 +125,14 @@ def _state_from(stored: str | None) -> PresenterState:
     try:
         data = json.loads(stored) if stored else {}
         return PresenterState(
-            int(data.get("slide", 0)), bool(data.get("paused")), str(data.get("changed_at", ""))
+            int(data.get("slide", 0)), bool(data.get("paused", True)), str(data.get("changed_at", ""))
         )
     except (ValueError, TypeError, AttributeError):
         return PresenterState()
 
 
 def get_presenter_state(engine: Engine) -> PresenterState:
-    """Which slide the projector shows; slide 0 and running before anyone presented."""
+    """Which slide the projector shows; slide 0, paused, before anyone presented."""
     with read_session(engine) as session:
         return _state_from(_read(session, STATE_KEY))
 

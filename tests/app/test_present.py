@@ -35,25 +35,35 @@ def organizer(engine) -> Actor:
     return account(engine, "org_present", "organizer")
 
 
-def test_the_projector_shows_the_first_slide_with_its_qr_code_and_controls(organizer, engine):
-    at = open_as("pages/present.py", organizer, lang="en")
+def test_the_projector_shows_only_the_slide_and_its_qr_code(organizer, engine):
+    at = open_as("pages/present.py", organizer, lang="en", screen="projector")
     spec = spec_of(charts(at)[0])
     assert any(layer["mark"]["type"] == "point" for layer in spec["layer"] if isinstance(layer["mark"], dict))
     assert at.get("image"), "the QR code"
     assert at.subheader[0].value.startswith(t("compare.chart.ranking", "en") + ":")
+    assert not present_buttons(at) and not at.get("data_editor")  # no controls, no deck editor
+    state = get_presenter_state(engine)
+    assert state.changed_at and state.paused  # on slide 1, not advancing until an organizer chooses
+
+
+def test_the_console_drives_the_projector(organizer, engine):
+    at = open_as("pages/present.py", organizer, lang="en")
+    assert at.title[0].value == t("present.console_title", "en")
     labels = [b.label for b in at.button]
-    assert {t("present.previous", "en"), t("present.pause", "en"), t("present.next", "en")} <= set(labels)
-    assert get_presenter_state(engine).changed_at  # the first screen started the clock
+    assert {t("present.previous", "en"), t("present.play", "en"), t("present.next", "en")} <= set(labels)
+    assert charts(at), "what the projector shows now"
+    at.button(key="present_open_projector").click().run()  # this tab becomes the projector
+    assert at.query_params["screen"] == "projector" and not present_buttons(at) and at.get("image")
 
 
-def test_next_and_pause_move_the_shared_state(organizer, engine):
+def test_next_and_auto_advance_move_the_shared_state(organizer, engine):
     at = open_as("pages/present.py", organizer)
     at.button(key="present_next").click().run()
     assert get_presenter_state(engine).slide == 1
     at.button(key="present_toggle").click().run()
     state = get_presenter_state(engine)
-    assert state.paused and state.slide == 1
-    assert at.button(key="present_toggle").label == t("present.play", "es")
+    assert not state.paused and state.slide == 1
+    assert at.button(key="present_toggle").label == t("present.pause", "es")
 
 
 def test_followers_see_the_projectors_slide_and_can_explore_it(organizer, engine):

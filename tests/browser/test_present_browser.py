@@ -48,13 +48,24 @@ def reset_to_first_slide(data_dir: Path, name: str) -> None:
     engine.dispose()
 
 
-def open_presenter(browser, server: str, data_dir: Path, name: str):
-    reset_to_first_slide(data_dir, name)
-    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+def open_console(browser, server: str, name: str, viewport: dict | None = None):
+    """The organizer's console, reached from the menu after logging in (the login lives in the tab)."""
+    page = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}).new_page()
     log_in(page, server, name, PASSWORD)
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.present", "es")).click()
     page.wait_for_url(re.compile(r"/present"))
-    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_selector(CHART, timeout=30_000)  # what the projector shows now
+    wait_ready(page)
+    return page
+
+
+def open_presenter(browser, server: str, data_dir: Path, name: str):
+    """The projector screen at 1920x1080, opened from the console's link."""
+    reset_to_first_slide(data_dir, name)
+    page = open_console(browser, server, name, {"width": 1920, "height": 1080})
+    page.get_by_role("button", name=t("present.open_projector", "es")).click()
+    page.wait_for_url(re.compile(r"screen=projector"))
+    page.wait_for_selector(".st-key-present_slide " + CHART, timeout=30_000)
     wait_ready(page)
     return page
 
@@ -119,7 +130,7 @@ def test_two_followers_move_when_the_presenter_moves(server, browser, data_dir, 
         followers[0].wait_for_timeout(5_000)  # quiet: two or more polls each, no rerun asked
         for follower in followers:
             assert len(follower.polls) >= 2 and follower.sends == []
-        page.get_by_role("button", name=t("present.next", "es")).click()
+        page.keyboard.press("ArrowRight")  # the projector tab's own keyboard
         map_title = t("compare.chart.map", "es") + ":"
         for follower in followers:
             follower.wait_for_function(
@@ -132,3 +143,37 @@ def test_two_followers_move_when_the_presenter_moves(server, browser, data_dir, 
             follower.context.close()
         other.close()
         page.context.close()
+
+
+def test_the_projector_shows_only_the_slide_and_the_console_drives_it(
+    server, browser, data_dir, presenter_name
+):
+    """Nothing but the slide, its QR code and no chart toolbar on the projector; the console, on
+    a phone, moves it and starts or stops the advance."""
+    projector = open_presenter(browser, server, data_dir, presenter_name)
+    console = open_console(browser, server, presenter_name)
+    console.set_viewport_size({"width": 390, "height": 844})  # logged in, then held like a phone
+    try:
+        for label in ("present.previous", "present.next", "present.play"):
+            assert projector.get_by_role("button", name=t(label, "es")).count() == 0
+        assert projector.get_by_test_id("stDataFrame").count() == 0  # no deck editor
+        projector.get_by_test_id("stVegaLiteChart").first.hover()
+        assert not projector.get_by_test_id("stElementToolbar").first.is_visible()
+        console.get_by_role("button", name=t("present.next", "es")).click()
+        projector.wait_for_function(
+            "t => document.body.innerText.includes(t)", arg=t("compare.chart.map", "es") + ":", timeout=10_000
+        )
+        projector.keyboard.press("ArrowLeft")
+        projector.wait_for_function(
+            "t => document.body.innerText.includes(t)", arg="Ecuador:", timeout=10_000
+        )
+        console.get_by_role("button", name=t("present.play", "es")).click()
+        console.get_by_role("button", name=t("present.pause", "es")).wait_for(timeout=10_000)
+        engine = make_engine(f"sqlite:///{data_dir / 'encuentro.db'}")
+        from data_access.meeting.deck import get_presenter_state
+
+        assert not get_presenter_state(engine).paused
+        engine.dispose()
+    finally:
+        projector.context.close()
+        console.context.close()

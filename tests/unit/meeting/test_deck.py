@@ -34,7 +34,7 @@ RANKING = {"kind": "compare", "params": {"chart": "ranking", "indicator": "score
 def test_a_new_store_presents_the_default_deck_from_slide_one(engine):
     assert get_deck(engine) == DEFAULT_DECK
     state = get_presenter_state(engine)
-    assert (state.slide, state.paused, state.changed_at) == (0, False, "")
+    assert (state.slide, state.paused, state.changed_at) == (0, True, "")  # auto-advance off until chosen
 
 
 def test_an_organizer_saves_a_deck_and_every_session_sees_it(engine):
