@@ -20,7 +20,8 @@ from data_access.core.i18n import t
 
 ctx = setup_page("compare")
 st.title(t("compare.title", ctx.lang))
-st.caption(t("compare.intro", ctx.lang))
+with st.container(key="page_intro"):  # left out on phones, for the chart's sake
+    st.caption(t("compare.intro", ctx.lang))
 
 
 @st.fragment

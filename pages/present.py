@@ -18,5 +18,6 @@ if ctx.actor.is_organizer and st.query_params.get("follow") != "1":
         render_deck_editor(ctx.actor, ctx.lang)
 else:
     st.title(t("present.title", ctx.lang))
-    st.caption(t("present.follow_intro", ctx.lang))
+    with st.container(key="page_intro"):  # left out on phones, for the slide's sake
+        st.caption(t("present.follow_intro", ctx.lang))
     render_follower(ctx.lang)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.actions.table import FLASH_KEY, country_label, due_text, group_label, load_action_history
-from components.shell.data import data_version, get_engine, load_cuts, load_indicator_frame
+from components.shell.data import data_version, get_engine, load_cuts, load_indicator_frame, when_texts
 from data_access.core.actors import Actor
 from data_access.core.errors import EncuentroError
 from data_access.core.i18n import t
@@ -113,7 +113,7 @@ def render_action_history(code: str, version: int, lang: str) -> None:
     table = pd.DataFrame(
         {
             t("actions.hist_author", lang): history["author"],
-            t("actions.hist_at", lang): pd.to_datetime(history["at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            t("actions.hist_at", lang): when_texts(pd.to_datetime(history["at"]), lang),
             t("actions.col_status", lang): [t(f"status.{s}", lang) for s in history["status"]],
             t("actions.col_completion", lang): [
                 t(f"completion.{c}", lang) if c else "" for c in history["completion"]

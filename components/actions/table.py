@@ -17,6 +17,7 @@ from components.actions.timeline import build_timeline_chart, to_timeline_frame
 from components.charts.matrices import to_spec
 from components.shell.data import get_engine
 from data_access.core.catalogues import country_name
+from data_access.core.formatting import format_day
 from data_access.core.i18n import t
 from data_access.meeting import actions as action_data
 from data_access.workbooks.columns import ACTION_STATUSES, COMPLETIONS
@@ -26,6 +27,10 @@ GROUP_KEY = "actions_filter_group"
 COUNTRY_KEY = "actions_filter_country"
 FLASH_KEY = "actions_flash"  # a success message to show once, after the rerun a write causes
 COMPLETION_SHARE = {c: i / (len(COMPLETIONS) - 1) for i, c in enumerate(COMPLETIONS)}
+
+# The due column as each language writes dates (the browser's date library names months only in
+# English, so es and pt use numbers; day first, as both write them).
+DUE_FORMATS = {"es": "DD/MM/YYYY", "pt": "DD/MM/YYYY", "en": "MMM D, YYYY"}
 
 
 @dataclass(frozen=True)
@@ -148,15 +153,17 @@ def render_actions_table(actions: pd.DataFrame, groups: dict[str, dict[str, str]
             t("actions.col_completion", lang): [t(f"completion.{c}", lang) for c in actions["completion"]],
         }
     )
-    config = {t("actions.col_due", lang): st.column_config.DateColumn(format="YYYY-MM-DD")}
+    config = {
+        t("actions.col_due", lang): st.column_config.DateColumn(format=DUE_FORMATS.get(lang, "DD/MM/YYYY"))
+    }
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
 
 def due_text(due: object, lang: str) -> str:
-    """ "due 2027-03-31" in LANG, or "no due date"."""
+    """ "due 31 mar 2027" as LANG writes the date, or "no due date"."""
     if not isinstance(due, date):
         return t("actions.no_due", lang)
-    return t("actions.due_on", lang, date=due.isoformat())
+    return t("actions.due_on", lang, date=format_day(due, lang))
 
 
 def render_card(action: pd.Series, lang: str) -> None:

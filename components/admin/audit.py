@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.shell.data import get_engine
+from components.shell.data import get_engine, when_texts
 from data_access.core.audit import AUDIT_COLUMNS, export_audit_csv, list_audit_choices, list_audit_events
-from data_access.core.formatting import format_when, visible_text
+from data_access.core.formatting import visible_text
 from data_access.core.i18n import t
 
 ACTION_KEY = "admin_audit_action"
@@ -27,7 +27,7 @@ def _filter(label: str, options: list[str], key: str, lang: str) -> str | None:
 def render_audit_table(frame: pd.DataFrame, lang: str) -> None:
     """The events as plain text cells: time, actor, action, entity, its id and the detail JSON."""
     shown = frame.loc[:, list(AUDIT_COLUMNS)].copy()
-    shown["at"] = [format_when(moment, lang) for moment in shown["at"]]
+    shown["at"] = when_texts(shown["at"], lang)
     for column in ("actor", "entity_id", "detail"):  # may carry file names as they were given
         shown[column] = [visible_text(value, limit=400) for value in shown[column]]
     shown.columns = [t(f"admin.audit_col_{c}", lang) for c in AUDIT_COLUMNS]

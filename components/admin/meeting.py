@@ -1,4 +1,4 @@
-"""The meeting tab: name, city, dates and the public address that QR codes point to.
+"""The meeting tab: name, city, dates, time zone and the public address that QR codes point to.
 
 Layer: components. Checks (dates in order, an http(s) address, lengths) live in
 data_access.meeting.meeting_settings, which also writes the audit event.
@@ -6,13 +6,16 @@ data_access.meeting.meeting_settings, which also writes the audit event.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from zoneinfo import available_timezones
+
 import streamlit as st
 
 from components.shell.data import data_version, get_engine, load_meeting_info
 from data_access.core.actors import Actor
 from data_access.core.errors import EncuentroError
 from data_access.core.i18n import t
-from data_access.meeting.meeting_settings import MAX_LENGTHS, MeetingInfo, save_meeting_settings
+from data_access.meeting.meeting_settings import MAX_LENGTHS, MeetingInfo, meeting_zone, save_meeting_settings
 
 SAVED_KEY = "admin_meeting_saved"  # True (saved) or False (nothing changed), shown after the rerun
 DATE_FORMATS = {"es": "DD/MM/YYYY", "pt": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
@@ -63,5 +66,15 @@ def render_meeting_settings(actor: Actor, lang: str) -> None:
             help=t("admin.meeting_url_help", lang),
             key="admin_meeting_url",
         )
+        zones = ["", *sorted(z for z in available_timezones() if z.startswith("America/")), "UTC"]
+        automatic = t("admin.meeting_timezone_auto", lang, zone=meeting_zone(replace(info, timezone="")))
+        zone = st.selectbox(
+            t("admin.meeting_timezone", lang),
+            zones,
+            index=zones.index(info.timezone) if info.timezone in zones else 0,
+            format_func=lambda z: z or automatic,
+            help=t("admin.meeting_timezone_help", lang),
+            key="admin_meeting_timezone",
+        )
         if st.form_submit_button(t("admin.meeting_save", lang), type="primary", key="admin_meeting_save"):
-            _save(actor, lang, MeetingInfo(name or "", city or "", start, end, url or ""))
+            _save(actor, lang, MeetingInfo(name or "", city or "", start, end, url or "", zone or ""))

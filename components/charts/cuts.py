@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.shell.data import data_version, load_indicators, load_meeting_info, load_observations
+from components.shell.data import (
+    data_version,
+    load_indicators,
+    load_meeting_info,
+    load_observations,
+    when_texts,
+)
 from data_access.core.catalogues import country_name
-from data_access.core.formatting import format_when
 from data_access.core.i18n import t
 from data_access.stats.comparisons import is_provisional
 from data_access.stats.views import View
@@ -77,7 +82,7 @@ def sources_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             "country": [country_name(c, lang) for c in rows["country_iso3"]],
             "version": rows["version"].to_numpy(),
-            "published": [format_when(w, lang) for w in rows["published_at"]],
+            "published": when_texts(rows["published_at"], lang),
             "source": rows["source"].fillna("").to_numpy(),
             "status": [
                 t("compare.provisional" if is_provisional(w, start) else "compare.final", lang)

@@ -110,17 +110,19 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
     if bundle.empty:
         st.info(bundle.caption or t("compare.no_data", lang))
         return
-    st.markdown(f"**{escape_markdown(bundle.caption)}**")
-    chart_tab, table_tab, sources_tab = st.tabs(
-        [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
-    )
-    bundle.prepared()
-    with chart_tab:
-        render_spec(bundle.page_spec, f"{key}_chart", bundle.caption)
-    with table_tab:
-        st.dataframe(bundle.table_arrow, hide_index=True, width="stretch")
-    with sources_tab:
-        st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
+    with st.container(key=f"panel_{key}"):  # on a phone the caption goes under the chart (phone.css)
+        with st.container(key=f"caption_{key}"):
+            st.markdown(f"**{escape_markdown(bundle.caption)}**")
+        chart_tab, table_tab, sources_tab = st.tabs(
+            [t("compare.tab_chart", lang), t("compare.tab_table", lang), t("compare.tab_sources", lang)]
+        )
+        bundle.prepared()
+        with chart_tab:
+            render_spec(bundle.page_spec, f"{key}_chart", bundle.caption)
+        with table_tab:
+            st.dataframe(bundle.table_arrow, hide_index=True, width="stretch")
+        with sources_tab:
+            st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
     for note in bundle.notes:
         st.caption(escape_markdown(note))
     render_downloads(bundle, lang, key)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.shell.data import data_version, get_engine
+from components.shell.data import data_version, get_engine, meeting_zone_name, when_texts
 from data_access.core.actors import Actor
 from data_access.core.errors import EncuentroError
 from data_access.core.formatting import format_number, format_when, visible_text
@@ -45,7 +45,7 @@ def _table(versions: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("upload_history.col_version", lang): versions["version"],
-            t("upload_history.col_when", lang): [format_when(w, lang) for w in versions["created_at"]],
+            t("upload_history.col_when", lang): when_texts(versions["created_at"], lang),
             t("upload_history.col_who", lang): versions["uploader"],
             t("upload_history.col_file", lang): [visible_text(n) for n in versions["file_name"]],
             t("upload_history.col_rows", lang): [format_number(n, lang, 0) for n in versions["row_count"]],
@@ -94,7 +94,7 @@ def _choose_version(rows: dict[int, Any], country_iso3: str, lang: str) -> int:
     def label(version: int) -> str:
         row = rows[version]
         status = t(f"upload_history.status_{row.status}", lang)
-        when = format_when(row.created_at, lang)
+        when = format_when(row.created_at, lang, meeting_zone_name())
         return t("upload_history.option", lang, version=version, when=when, status=status)
 
     return st.selectbox(

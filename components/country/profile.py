@@ -25,10 +25,10 @@ from components.compare.bundles import LEVEL_CODES, trend_bundle
 from components.compare.filters import view_summary
 from components.compare.views import BUNDLES_KEPT
 from components.country.history import load_versions
-from components.shell.data import data_version, load_observations, load_published
+from components.shell.data import data_version, load_observations, load_published, when_texts
 from components.shell.setup import LAST_VIEW_KEY
 from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
-from data_access.core.formatting import format_number, format_when, visible_text
+from data_access.core.formatting import format_number, visible_text
 from data_access.core.i18n import t
 from data_access.stats import chart_text, comparisons
 from data_access.stats.direction import higher_is_better, tones
@@ -176,7 +176,7 @@ def render_versions(iso3: str, lang: str) -> None:
     table = pd.DataFrame(
         {
             t("table.version", lang): versions["version"],
-            t("table.published", lang): [format_when(w, lang) for w in versions["created_at"]],
+            t("table.published", lang): when_texts(versions["created_at"], lang),
             t("upload_history.col_rows", lang): [format_number(n, lang, 0) for n in versions["row_count"]],
             t("table.status", lang): [t(f"upload_history.status_{s}", lang) for s in versions["status"]],
         }

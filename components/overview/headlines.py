@@ -20,6 +20,8 @@ from components.shell.data import (
     load_observations,
     load_published,
     load_recent_activity,
+    meeting_zone_name,
+    when_texts,
 )
 from data_access.core.catalogues import SUBJECTS, country_name
 from data_access.core.formatting import format_dates, format_number, format_when
@@ -99,7 +101,7 @@ def load_submissions_table(version: int, lang: str) -> pd.DataFrame:
         {
             t("overview.col_country", lang): [country_name(c, lang) for c in published["country_iso3"]],
             t("overview.col_version", lang): published["version"],
-            t("overview.col_published", lang): [format_when(w, lang) for w in published["created_at"]],
+            t("overview.col_published", lang): when_texts(published["created_at"], lang),
             t("overview.col_cycles", lang): [", ".join(map(str, y)) for y in published["years"]],
             t("overview.col_rows", lang): published["row_count"],
         }
@@ -109,7 +111,7 @@ def load_submissions_table(version: int, lang: str) -> pd.DataFrame:
 def activity_line(event: dict[str, object], lang: str) -> str | None:
     """One sentence per write, built only from codes and numbers (never text people typed)."""
     detail = event["detail"]
-    when = format_when(event["at"], lang)
+    when = format_when(event["at"], lang, meeting_zone_name())
     if event["action"] in ("publish", "rollback"):
         removed = int(detail.get("removed", 0) or 0)
         key = "rollback" if event["action"] == "rollback" else ("publish_removed" if removed else "publish")

@@ -21,7 +21,7 @@ from components.present.slide import (
     render_slide,
 )
 from components.shell.data import data_version, get_engine, live_state
-from components.shell.live import render_watcher, watch_key
+from components.shell.live import ignore_trigger, render_watcher, watch_key
 from data_access.core.actors import Actor
 from data_access.core.i18n import t
 from data_access.meeting.deck import Slide, get_presenter_state, set_presenter_state
@@ -74,10 +74,6 @@ def _to_projector() -> None:
     st.query_params["screen"] = "projector"
 
 
-def _ignore() -> None:
-    """Triggers need a callback to be reported; the run itself is what we want."""
-
-
 def _apply_key(actor: Actor, count: int, pressed: str | None) -> None:
     """A key pressed on the projector tab ("next:1733..."): move, or pause and play."""
     action = (pressed or "").partition(":")[0]
@@ -95,7 +91,7 @@ def render_projector(actor: Actor, lang: str) -> None:
     @st.fragment(run_every=TICK_S)
     def loop() -> None:
         deck = load_deck(data_version())
-        pressed = _keyboard(key="present_keys", on_pressed_change=_ignore, height=0).pressed
+        pressed = _keyboard(key="present_keys", on_pressed_change=ignore_trigger, height=0).pressed
         if pressed:
             _apply_key(actor, len(deck), pressed)
         state = advance_if_due(get_presenter_state(get_engine()), deck, actor)
@@ -113,7 +109,7 @@ def render_projector(actor: Actor, lang: str) -> None:
 
 def render_console(actor: Actor, lang: str) -> None:
     """The organizer's console, on a laptop or a phone: previous, pause or play, next, and what the
-    projector shows now; the projector screen itself opens from the link here."""
+    projector shows now; its button turns this tab into the projector screen."""
     st.title(t("present.console_title", lang))
     st.caption(t("present.console_intro", lang))
     # This tab becomes the projector (a link would start a new session, and the login lives in the tab)

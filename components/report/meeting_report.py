@@ -27,6 +27,8 @@ from components.shell.data import (
     load_meeting_info,
     load_observations,
     load_published,
+    meeting_zone_name,
+    when_texts,
 )
 from data_access.core.actors import ANONYMOUS_ACTOR
 from data_access.core.catalogues import country_name
@@ -60,7 +62,8 @@ def _meeting_title(lang: str) -> tuple[str, str]:
 
 def _footer(lang: str) -> str:
     name, _ = _meeting_title(lang)
-    return f"{name} · {t('outcome.generated', lang, when=format_when(datetime.now(UTC), lang))}"
+    when = format_when(datetime.now(UTC), lang, meeting_zone_name())
+    return f"{name} · {t('outcome.generated', lang, when=when)}"
 
 
 def slide_bundle(slide: Slide, lang: str) -> tuple[str, ChartBundle] | None:
@@ -151,7 +154,7 @@ def sources_table(lang: str) -> pd.DataFrame:
     version = data_version()
     frame = to_sources_frame(load_published(version), load_observations(version), lang)
     frame = frame.drop(columns=["iso3", "years"])
-    frame["published"] = [format_when(w, lang) for w in frame["published"]]
+    frame["published"] = when_texts(frame["published"], lang)
     frame["rows"] = [format_number(n, lang, 0) for n in frame["rows"]]
     frame.columns = [t(f"outcome.pack_{c}", lang) for c in frame.columns]
     return frame

@@ -6,16 +6,20 @@ sessions (and all app processes) see a publish on their next rerun.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
 from data_access.core.accounts import BOOTSTRAP_FILE, bootstrap_organizer
 from data_access.core.catalogues import seed_reference
+from data_access.core.formatting import format_when
 from data_access.core.i18n import t
 from data_access.core.settings import Settings, get_settings
 from data_access.core.store import Engine, engine_for, migrate, session_scope
 from data_access.meeting.live import LiveState, shared_live_cache
-from data_access.meeting.meeting_settings import MeetingInfo, get_meeting_settings
+from data_access.meeting.meeting_settings import MeetingInfo, get_meeting_settings, meeting_zone
 from data_access.stats import queries
 
 # The app's frames are small (a cut of a few hundred rows): pandas' Python string storage filters
@@ -92,6 +96,17 @@ def load_recent_activity(version: int, limit: int = 8) -> list[dict[str, object]
 def load_meeting_info(version: int) -> MeetingInfo:
     """The meeting's name, city, dates and public address; VERSION only keys the cache."""
     return get_meeting_settings(get_engine())
+
+
+def meeting_zone_name() -> str:
+    """The zone the meeting's dates and times are shown in (its /admin choice, its city's, or UTC)."""
+    return meeting_zone(load_meeting_info(data_version()))
+
+
+def when_texts(moments: Iterable[datetime | None], lang: str) -> list[str]:
+    """Stored (UTC) moments as LANG writes them, on the meeting's clock."""
+    zone = meeting_zone_name()
+    return [format_when(moment, lang, zone) for moment in moments]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

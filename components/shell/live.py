@@ -42,11 +42,11 @@ def render_watcher(
         data["rerun_in_ms"] = int(1000 * rerun_in_s)
     if spread_s:
         data["spread_ms"] = int(1000 * spread_s)
-    result = _watcher(key=key, data=data, on_moved_change=_ignore, height=0)
+    result = _watcher(key=key, data=data, on_moved_change=ignore_trigger, height=0)
     return result.moved is not None
 
 
-def _ignore() -> None:
+def ignore_trigger() -> None:
     """Triggers need a callback to be reported; the run itself is what we want."""
 
 

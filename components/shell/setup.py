@@ -27,6 +27,7 @@ LANG_KEY = "setup_lang"
 # favicon from fonts.gstatic.com, and nothing of a meeting should reach the internet.
 TAB_ICON = "📊"
 LAST_VIEW_KEY = "setup_last_view_{}"  # a page's last query parameters, so the menu returns to them
+PHONE_CSS = Path(__file__).with_name("phone.css").read_text(encoding="utf-8")
 _menu_behaviour = st.components.v2.component(
     "encuentro_menu", js=Path(__file__).with_name("menu.js").read_text(encoding="utf-8")
 )
@@ -106,6 +107,7 @@ def setup_page(page_key: str) -> PageContext:
         )
         st.error(failure.message(lang), icon=":material/database:")
         st.stop()
+    st.html(PHONE_CSS)  # a static stylesheet shipped with the app, no user data
     with st.sidebar:
         render_menu_behaviour(lang)
         render_menu(ctx)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_interval
+from babel import Locale
+from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_decimal
 
 # Leading characters that make Excel, LibreOffice or Sheets treat typed text as a formula.
@@ -28,11 +30,21 @@ def format_number(value: float | None, lang: str, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "es"))
 
 
-def format_when(moment: datetime | None, lang: str) -> str:
-    """A publish time as people read it in LANG (short date and time, UTC)."""
-    if moment is None:
+def format_when(moment: datetime | None, lang: str, zone: str = "UTC") -> str:
+    """A moment as LANG writes it on the meeting's clock, ZONE (the store keeps UTC, naive or not):
+    the month in words, so 5 December never reads as 12 May ("5 dic 2026, 12:14", "Dec 5, 2026,
+    12:14 PM"), glued the way CLDR glues a date and a time in that language."""
+    if moment is None or moment != moment:  # None or NaT
         return "–"
-    return format_datetime(moment, "short", locale=BABEL_LOCALES.get(lang, "es"))
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo(zone))
+    locale = Locale.parse(BABEL_LOCALES.get(lang, "es"))
+    day, clock = format_date(local, "medium", locale=locale), format_time(local, "short", locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", clock)
+
+
+def format_day(day: date | None, lang: str) -> str:
+    """A date as LANG writes it ("5 dic 2026", "5 de dez. de 2026", "Dec 5, 2026")."""
+    return format_date(day, "medium", locale=BABEL_LOCALES.get(lang, "es")) if day else "–"
 
 
 def format_dates(start: date | None, end: date | None, lang: str) -> str:

@@ -9,17 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
+from babel.dates import get_timezone_location
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from data_access.core.actors import Actor, require_organizer
 from data_access.core.audit import record_audit
 from data_access.core.errors import EncuentroError
-from data_access.core.i18n import t
+from data_access.core.i18n import fold, t
 from data_access.core.models import MeetingSetting
+from data_access.core.settings import LANGUAGES
 from data_access.core.store import bump_data_version, session_scope
 
 KEY_PREFIX = "meeting."
@@ -37,6 +41,7 @@ class MeetingInfo:
     start: date | None = None
     end: date | None = None
     public_url: str = ""  # the address delegates open (QR codes); blank: the app's own address
+    timezone: str = ""  # an IANA zone ("America/Lima"); blank: the city's, else UTC (meeting_zone)
 
 
 class InvalidMeetingSettings(EncuentroError):
@@ -78,6 +83,36 @@ def get_meeting_settings(engine: Engine) -> MeetingInfo:
     return MeetingInfo(**values)
 
 
+# Capitals whose time zone carries another city's or the country's name in the tz database.
+CAPITAL_ZONES = {
+    "san jose": "America/Costa_Rica", "quito": "America/Guayaquil", "brasilia": "America/Sao_Paulo",
+    "san salvador": "America/El_Salvador", "kingston": "America/Jamaica", "bridgetown": "America/Barbados",
+    "ciudad de guatemala": "America/Guatemala", "guatemala city": "America/Guatemala",
+    "ciudad de panama": "America/Panama", "panama city": "America/Panama", "sucre": "America/La_Paz",
+    "nassau": "America/Nassau", "georgetown": "America/Guyana", "castries": "America/St_Lucia",
+}  # fmt: skip
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    """Every American zone under its exemplar city in es, pt and en (CLDR, through Babel)."""
+    out: dict[str, str] = {}
+    for zone in sorted(z for z in available_timezones() if z.startswith("America/")):
+        for lang in LANGUAGES:
+            out.setdefault(fold(get_timezone_location(zone, locale=lang, return_city=True)), zone)
+    return out | {fold(city): zone for city, zone in CAPITAL_ZONES.items()}
+
+
+def zone_for_city(city: str) -> str | None:
+    """The time zone of a city in the region ("Lima", "Ciudad de México", "Brasília"), if known."""
+    return _zones_by_city().get(fold(city.split(",")[0])) if city.strip() else None
+
+
+def meeting_zone(info: MeetingInfo) -> str:
+    """The zone dates and times are shown in: the one chosen on /admin, else the city's, else UTC."""
+    return info.timezone or zone_for_city(info.city) or "UTC"
+
+
 def is_public_url(text: str) -> bool:
     """An absolute http(s) address with a host, no spaces, no user name or password in it."""
     if not text or any(c.isspace() for c in text) or _CONTROL.search(text):
@@ -104,6 +139,8 @@ def validate_meeting_info(info: MeetingInfo) -> tuple[tuple[str, dict[str, objec
         problems.append(("public_url_invalid", {}))
     if info.start and info.end and info.end < info.start:
         problems.append(("dates_order", {}))
+    if info.timezone and info.timezone not in available_timezones():
+        problems.append(("timezone_unknown", {}))
     return tuple(problems)
 
 
@@ -114,6 +151,7 @@ def _clean(info: MeetingInfo) -> MeetingInfo:
         start=info.start,
         end=info.end,
         public_url=info.public_url.strip(),
+        timezone=info.timezone.strip(),
     )
 
 

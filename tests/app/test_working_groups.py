@@ -50,10 +50,18 @@ def _downloads(at: AppTest) -> list:
     return [e for e in _elements(at._tree) if e.type == "download_button"]
 
 
+def _stylesheet(element: object) -> bool:
+    """The app's own static stylesheets (st.html with only a <style>): code, not page content."""
+    body = str(getattr(getattr(element, "proto", None), "body", ""))
+    body = body.strip()
+    return element.type == "html" and body.startswith("<style>") and body.endswith("</style>")
+
+
 def _all_text(at: AppTest) -> str:
     """Everything the page sends: each element's message, and every dataframe's cells (its message
     is Arrow bytes, where an "@" can be any byte)."""
-    parts = [str(getattr(e, "proto", "")) for e in _elements(at._tree) if e.type != "dataframe"]
+    shown = [e for e in _elements(at._tree) if e.type != "dataframe" and not _stylesheet(e)]
+    parts = [str(getattr(e, "proto", "")) for e in shown]
     parts += [frame.value.to_csv() for frame in at.dataframe]
     return "\n".join(parts)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from data_access.core.actors import Actor
 from data_access.core.errors import NotAllowed
+from data_access.core.formatting import format_day, format_when
 from data_access.core.models import AuditEvent
 from data_access.core.store import content_hash, get_data_version
 from data_access.meeting.meeting_settings import (
@@ -18,7 +19,9 @@ from data_access.meeting.meeting_settings import (
     MeetingInfo,
     get_meeting_settings,
     is_public_url,
+    meeting_zone,
     save_meeting_settings,
+    zone_for_city,
 )
 
 ORGANIZER = Actor("org", "organizer")
@@ -103,3 +106,49 @@ def test_only_organizers_change_settings(engine, actor):
     with pytest.raises(NotAllowed):
         save_meeting_settings(engine=engine, actor=actor, info=GOOD)
     assert get_meeting_settings(engine) == MeetingInfo()
+
+
+@pytest.mark.parametrize(
+    ("city", "zone"),
+    [
+        ("Lima", "America/Lima"),
+        ("Ciudad de México", "America/Mexico_City"),
+        ("Cidade do México", "America/Mexico_City"),
+        ("La Habana", "America/Havana"),
+        ("Brasília", "America/Sao_Paulo"),  # a capital named otherwise in the tz database
+        ("San José, Costa Rica", "America/Costa_Rica"),
+        ("Quito", "America/Guayaquil"),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_the_time_zone_follows_the_city(city: str, zone: str | None) -> None:
+    assert zone_for_city(city) == zone
+    assert meeting_zone(MeetingInfo(city=city)) == (zone or "UTC")
+
+
+def test_a_chosen_time_zone_wins_and_an_unknown_one_is_refused(engine):
+    save_meeting_settings(engine=engine, actor=ORGANIZER, info=replace(GOOD, timezone="America/Bogota"))
+    stored = get_meeting_settings(engine)
+    assert stored.timezone == "America/Bogota" and meeting_zone(stored) == "America/Bogota"
+    before = content_hash(engine)
+    with pytest.raises(InvalidMeetingSettings) as refused:
+        save_meeting_settings(engine=engine, actor=ORGANIZER, info=replace(GOOD, timezone="America/Atlantis"))
+    assert refused.value.problems == (("timezone_unknown", {}),)
+    assert content_hash(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "utc", "lima"),
+    [
+        ("es", "5 dic 2026, 17:14", "5 dic 2026, 12:14"),
+        ("pt", "5 de dez. de 2026 17:14", "5 de dez. de 2026 12:14"),
+        ("en", "Dec 5, 2026, 5:14\u202fPM", "Dec 5, 2026, 12:14\u202fPM"),
+    ],
+)
+def test_times_are_written_in_the_language_on_the_meetings_clock(lang: str, utc: str, lima: str) -> None:
+    moment = datetime(2026, 12, 5, 17, 14)  # as the store keeps it: UTC, naive
+    assert format_when(moment, lang) == utc
+    assert format_when(moment.replace(tzinfo=UTC), lang, "America/Lima") == lima
+    assert format_day(date(2027, 3, 31), lang) == {"es": "31 mar 2027", "pt": "31 de mar. de 2027",
+                                                   "en": "Mar 31, 2027"}[lang]  # fmt: skip
