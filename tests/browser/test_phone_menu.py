@@ -1,5 +1,6 @@
-"""The side menu on a 390 px phone: its button says what it is, and it gets out of the way after a
-choice or a login, so the page chosen is what the delegate sees. Desktop keeps its sidebar.
+"""A 390 px phone: the side menu's button says what it is, and the menu gets out of the way after a
+choice or a login, so the page chosen is what the delegate sees, and a chart or the followed slide
+starts in the first screen. Desktop keeps its sidebar.
 
 Layer: tests (browser). Serves the app with the sample meeting; Debian's Chromium.
 """
@@ -72,3 +73,13 @@ def test_a_desktop_keeps_its_sidebar(server, page):
     page.wait_for_url("**/compare**")
     wait_ready(page)
     assert _sidebar_right(page) > 200
+
+
+@pytest.mark.parametrize("path", ["/compare?lang=pt", "/present?follow=1&lang=es"])
+def test_the_chart_and_the_followed_slide_start_in_the_first_screen(server, phone, path):
+    """A delegate opening a chart or following the projector sees it without scrolling."""
+    phone.goto(server + path)
+    chart = phone.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+    chart.wait_for(timeout=30_000)
+    wait_ready(phone)
+    assert chart.bounding_box()["y"] + 150 < 844  # at least its first rows on the screen
