@@ -3,6 +3,7 @@ parameters (?chart=&indicator=&grade=&subject=&year=&group=&countries=...), so l
 
 import streamlit as st
 
+from components.charts.cuts import render_about
 from components.charts.panel import render_chart_panel
 from components.compare.filters import (
     current_view,
@@ -16,6 +17,7 @@ from components.present.deck import render_add_to_deck
 from components.shell.data import data_version
 from components.shell.live import render_live_refresh
 from components.shell.setup import setup_page
+from components.shell.share import render_share
 from data_access.core.i18n import t
 
 ctx = setup_page("compare")
@@ -37,6 +39,8 @@ def chart_view() -> None:
     render_chart_choice(view, ctx.lang)
     render_filters(view, options, ctx.lang)
     render_chart_panel(load_bundle(data_version(), view, ctx.lang), ctx.lang, key="compare")
+    render_about(view.indicator, ctx.lang)
+    render_share("compare", view.to_params(), ctx.lang, key="compare_share")
     render_add_to_deck(ctx.actor, view, ctx.lang)
 
 

@@ -12,7 +12,6 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -24,14 +23,14 @@ from components.report.meeting_report import slide_bundle
 from components.shell.data import (
     data_version,
     get_engine,
-    load_meeting_info,
     load_recent_activity,
 )
+from components.shell.share import load_qr, public_base
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
 from data_access.core.catalogues import country_name
 from data_access.core.i18n import t
 from data_access.meeting.deck import PresenterState, Slide, get_deck, set_presenter_state
-from data_access.reports.qr import qr_png, view_url
+from data_access.reports.qr import view_url
 
 TICK_S = 2
 BANNER_S = 20
@@ -73,21 +72,6 @@ def for_projector(spec: dict) -> dict:
     height = spec.get("height")
     taller = max(int(height * 1.3), 560) if isinstance(height, int) else height
     return {**spec, "config": config, "height": taller}
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_qr(url: str) -> bytes:
-    """The QR code of URL, drawn once, not on every tick of the projector."""
-    return qr_png(url)
-
-
-def public_base() -> str:
-    """The meeting's public address, or the address this browser used to reach the app."""
-    configured = load_meeting_info(data_version()).public_url
-    if configured:
-        return configured
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
 
 
 def _banner_lines(since: datetime, lang: str) -> list[str]:

@@ -213,3 +213,20 @@ def test_sources_name_the_version_and_the_file():
 def test_catalogue_names_in_captions_stay_plain_text(typed, shown):
     """Indicator names and rules can be edited by organizers and reach captions and notes."""
     assert escape_markdown(typed) == shown
+
+
+def test_the_chart_has_its_definition_source_and_a_share_link():
+    """What the indicator measures, which way is better and where it comes from sit beside the
+    chart; the share button gives the address of exactly this view (copy or QR code)."""
+    view = {"indicator": "below_min_wb_pct", "grade": "6", "subject": "reading", "year": "2013"}
+    at = open_page("pages/compare.py", "en", **view)
+    about = next(
+        e for e in at.expander if e.label == t("compare.about", "en", indicator="Below minimum (World Bank)")
+    )
+    texts = [x.value for x in about.text]
+    assert any("below minimum proficiency in reading" in x and x.endswith("Lower is better.") for x in texts)
+    assert t("compare.about_source", "en", source="World Bank, LearningPoverty (GLAD harmonization of LLECE "
+             "SERCE 2006 and TERCE 2013)") in texts  # fmt: skip
+    link = at.get("code")[0].value
+    assert "/compare?" in link and "indicator=below_min_wb_pct" in link and "year=2013" in link
+    assert link.endswith("lang=en") and at.get("image"), "the QR code"
