@@ -76,9 +76,11 @@ def render_about(code: str, lang: str) -> None:
     row = indicators.loc[code]
     parts = [str(row[f"description_{lang}"] or ""), str(row[f"rule_{lang}"] or "")]
     direction = t("compare.about_higher" if bool(row["higher_is_better"]) else "compare.about_lower", lang)
-    with st.expander(t("compare.about", lang, indicator=str(row[f"name_{lang}"])), icon=":material/info:"):
-        st.text(" ".join(p for p in parts if p) + " " + direction)
-        st.text(t("compare.about_source", lang, source=str(row["source"] or "–")))
+    label = t("compare.about", lang, indicator=str(row[f"name_{lang}"]))
+    with st.expander(label, icon=":material/info:", key=f"about_{code}", on_change="rerun") as about:
+        if about.open:  # drawn only when read: a filter change costs nothing more
+            st.text(" ".join(p for p in parts if p) + " " + direction)
+            st.text(t("compare.about_source", lang, source=str(row["source"] or "–")))
 
 
 def indicator_directions() -> dict[str, bool]:

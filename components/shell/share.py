@@ -32,9 +32,12 @@ def public_base() -> str:
 
 
 def render_share(kind: str, params: Mapping[str, str], lang: str, key: str) -> None:
-    """A share button: the view's address to copy (st.code has a copy button) and its QR code."""
-    url = view_url(public_base(), kind, params, lang)
-    with st.popover(t("share.button", lang), icon=":material/share:", key=key):
+    """A share button: the view's address to copy (st.code has a copy button) and its QR code,
+    drawn only while it is open (a filter change then costs nothing more)."""
+    with st.popover(t("share.button", lang), icon=":material/share:", key=key, on_change="rerun") as popover:
+        if not popover.open:
+            return
+        url = view_url(public_base(), kind, params, lang)
         st.caption(t("share.help", lang))
         st.code(url, language=None, wrap_lines=True)
         st.image(load_qr(url), width=200, caption=t("share.qr", lang))

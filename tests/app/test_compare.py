@@ -220,6 +220,10 @@ def test_the_chart_has_its_definition_source_and_a_share_link():
     chart; the share button gives the address of exactly this view (copy or QR code)."""
     view = {"indicator": "below_min_wb_pct", "grade": "6", "subject": "reading", "year": "2013"}
     at = open_page("pages/compare.py", "en", **view)
+    assert not at.get("code"), "closed, the share button draws nothing"
+    at.session_state["about_below_min_wb_pct"] = True  # as a click opens them
+    at.session_state["compare_share"] = True
+    at.run()
     about = next(
         e for e in at.expander if e.label == t("compare.about", "en", indicator="Below minimum (World Bank)")
     )
