@@ -10,6 +10,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from components.charts.theme import LABEL_LIMIT, SOFT_BREAK, two_lines, wrapped_labels
 from data_access.core.i18n import t
 from data_access.workbooks.columns import ACTION_STATUSES
 
@@ -22,8 +23,8 @@ STATUS_COLORS = {
     "dropped": "#CC79A7",
 }
 TODAY_COLOR = "#D55E00"
-ROW_HEIGHT = 28
-AXIS_AND_LEGEND = 120  # Streamlit fits axes and the legend inside the chart's height
+ROW_HEIGHT = 36  # room for a label on two lines
+AXIS_AND_LEGEND = 170  # Streamlit fits axes and the legend inside the chart's height
 
 
 def to_timeline_frame(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -32,7 +33,10 @@ def to_timeline_frame(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "code": dated["code"].astype(str),
-            "label": [f"{c} · {title}" for c, title in zip(dated["code"], dated["title"], strict=True)],
+            "label": [
+                two_lines(f"{c} · {title}", 32)
+                for c, title in zip(dated["code"], dated["title"], strict=True)
+            ],
             "due_date": pd.to_datetime(dated["due_date"]),
             "status": [t(f"status.{s}", lang) for s in dated["status"]],
             "completion": [t(f"completion.{c}", lang) for c in dated["completion"]],
@@ -43,7 +47,7 @@ def to_timeline_frame(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
 def build_timeline_chart(timeline: pd.DataFrame, today: date, lang: str) -> alt.LayerChart:
     """Points on due dates, one row per action, coloured by status, and a rule for today."""
     labels = [t(f"status.{s}", lang) for s in ACTION_STATUSES]
-    legend = alt.Legend(orient="bottom", direction="horizontal", columns=2)
+    legend = alt.Legend(orient="bottom", direction="vertical", columns=1)  # one column: fits 390 px
     title = t("actions.col_status", lang)
     colour = alt.Color(
         "status:N",
@@ -56,8 +60,18 @@ def build_timeline_chart(timeline: pd.DataFrame, today: date, lang: str) -> alt.
         alt.Chart(timeline)
         .mark_point(filled=True, size=140, opacity=1)
         .encode(
-            x=alt.X("due_date:T", title=t("actions.col_due", lang), axis=alt.Axis(format="%Y-%m")),
-            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=130)),
+            # one tick a month, labels kept inside the chart and thinned where they would touch
+            x=alt.X(
+                "due_date:T",
+                title=t("actions.col_due", lang),
+                axis=alt.Axis(format="%Y-%m", tickCount="month", labelOverlap="greedy", labelFlush=True),
+            ),
+            y=alt.Y(
+                "label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelExpr=wrapped_labels(SOFT_BREAK)),
+            ),
             color=colour,
             shape=alt.Shape("status:N", title=title, scale=alt.Scale(domain=labels), legend=legend),
             tooltip=[
@@ -78,4 +92,5 @@ def build_timeline_chart(timeline: pd.DataFrame, today: date, lang: str) -> alt.
         .encode(x=alt.X("today:T"), y=alt.YValue(0), text=alt.Text("text:N"))
     )
     height = ROW_HEIGHT * max(len(timeline), 3) + AXIS_AND_LEGEND
-    return alt.layer(points, rule, text).properties(height=height)
+    padding = {"left": 6, "top": 6, "right": 6, "bottom": 6}  # an object: Streamlit adds to it
+    return alt.layer(points, rule, text).properties(height=height, padding=padding)

@@ -20,14 +20,18 @@ from components.charts.theme import (
     NO_DATA,
     REGIONAL_COLOR,
     SERIES_COLORS,
+    SOFT_BREAK,
     STROKE,
+    TWO_LINE_ROW,
     VERDICT_LEGEND,
     ensure_verdict_label,
     finish,
     prepared,
     rows_height,
+    thinned_labels,
     verdict_color,
     with_text,
+    wrapped_labels,
 )
 from data_access.core.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL, lac_countries
 from data_access.core.formatting import format_number
@@ -107,7 +111,9 @@ def small_states() -> tuple[tuple[str, float, float], ...]:
 
 
 def _country_axis(order: list[str] | None, field: str = "country") -> alt.Y:
-    return alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
+    """Row labels; a long one, softly broken by two_lines(), on two lines."""
+    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=wrapped_labels(SOFT_BREAK))
+    return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
 
 
 def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -128,7 +134,9 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     shade = "favour" if "favour" in data.columns else "std_diff"  # favour: std_diff signed towards better
     order = list(data.groupby("country")[shade].mean().sort_values(ascending=False).index)
     reach = max(float(data[shade].abs().max()) if data[shade].notna().any() else 0, 1.0)
-    x_axis = alt.Axis(orient="top", labelAngle=-35, labelLimit=150, labelAlign="left", ticks=False)
+    # slanted where columns are wide, upright on a phone, so neighbouring headers never overlap
+    angle = alt.ExprRef(expr="width < 700 ? -90 : -35")
+    x_axis = alt.Axis(orient="top", labelAngle=angle, labelLimit=150, labelAlign="left", ticks=False)
     base = alt.Chart(data).encode(
         x=alt.X("column_label:N", sort=columns, title=None, axis=x_axis), y=_country_axis(order)
     )
@@ -174,8 +182,9 @@ def build_scatter_chart(
         alt.Tooltip("y_text:N", title=y_title),
     ]
     dots = base.mark_point(filled=True, size=90, opacity=1, color=SERIES_COLORS[0], stroke=STROKE)
+    data["shown_label"] = thinned_labels(data)
     labels = base.mark_text(align="left", dx=7, dy=-6, fontSize=12, color=REGIONAL_COLOR)
-    layers = [dots.encode(tooltip=tooltip), labels.encode(text=alt.Text("label:N"))]
+    layers = [dots.encode(tooltip=tooltip), labels.encode(text=alt.Text("shown_label:N"))]
     if fit and data[["x", "y"]].dropna().shape[0] >= 3:  # the caller says whether r is significant
         fit = base.transform_regression("x", "y").mark_line(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
         layers.insert(0, fit)
@@ -251,7 +260,9 @@ def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
         if f"{column}_text" not in data.columns:
             data[f"{column}_text"] = "–"
     key = "axes.std_difference" if field == "std_diff" else "axes.difference"
-    x = alt.X(f"{field}:Q", title=t(key, lang), scale=alt.Scale(zero=True, nice=True))
+    # the title ends at the plot's right edge and may reach over the labels: whole on a phone
+    axis = alt.Axis(titleAnchor="end", titleLimit=400, tickCount=5, labelOverlap="greedy")
+    x = alt.X(f"{field}:Q", title=t(key, lang), scale=alt.Scale(zero=True, nice=True), axis=axis)
     tooltip = [
         alt.Tooltip("row_label:N", title=t("axes.indicator", lang)),
         alt.Tooltip("value_text:N", title=t("axes.value", lang)),
@@ -266,4 +277,4 @@ def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(y=_country_axis(list(data["row_label"]), "row_label"), x=x, color=colour, tooltip=tooltip)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
-    return finish(alt.layer(bars, zero), lang, rows_height(len(data), VERDICT_LEGEND))
+    return finish(alt.layer(bars, zero), lang, rows_height(len(data), VERDICT_LEGEND, TWO_LINE_ROW))

@@ -16,8 +16,10 @@ from components.charts.theme import (
     MANY_LINES,
     REGIONAL_COLOR,
     ROMAN,
+    ROW_HEIGHT,
     SERIES_COLORS,
     STROKE,
+    TWO_LINE_ROW,
     VERDICT_LEGEND,
     bottom_legend,
     ensure_verdict_label,
@@ -27,6 +29,7 @@ from components.charts.theme import (
     verdict_color,
     with_interval_text,
     with_text,
+    wrapped_labels,
 )
 from data_access.core.formatting import format_number
 from data_access.core.i18n import fold, t
@@ -36,7 +39,9 @@ DOT = {"filled": True, "size": 120, "opacity": 1, "stroke": STROKE, "strokeWidth
 
 
 def _country_axis(order: list[str]) -> alt.Y:
-    return alt.Y("country:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
+    """Row labels: country names, or a pair of groups ("Niñas / Niños") on two lines."""
+    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=wrapped_labels(" / ", " /"))
+    return alt.Y("country:N", sort=order, title=None, axis=axis)
 
 
 def _value_x(field: str, title: str) -> alt.X:
@@ -201,7 +206,9 @@ def build_gap_chart(
         .mark_point(**DOT)
         .encode(y=_country_axis(order), x=_value_x("value", title), color=colour, tooltip=tooltip)
     )
-    return finish(alt.layer(rule, dots), lang, rows_height(len(data)))
+    pairs = any(" / " in str(label) for label in order)  # a country's pairs of groups, on two lines
+    height = rows_height(len(data), row=TWO_LINE_ROW if pairs else ROW_HEIGHT)
+    return finish(alt.layer(rule, dots), lang, height)
 
 
 def _level_frame(long: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], list[str]]:

@@ -39,6 +39,7 @@ MAP_SCHEME = "viridis"
 ROMAN = ("I", "II", "III", "IV")
 
 ROW_HEIGHT = 22
+TWO_LINE_ROW = 34  # a row whose label breaks into two lines
 AXES_AND_LEGEND = 110  # Streamlit fits axes and the legend inside the chart's height
 VERDICT_LEGEND = 160  # axes plus a one-column legend of up to four verdicts
 LABEL_LIMIT = 190  # "San Vicente y las Granadinas" at 12 px, unclipped
@@ -66,9 +67,32 @@ def prepared(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def rows_height(rows: int, extra: int = AXES_AND_LEGEND) -> int:
-    """Chart height for ROWS country rows: grows with the rows, never below a readable minimum."""
-    return ROW_HEIGHT * max(rows, 4) + extra
+SOFT_BREAK = "\u200b"  # a zero-width space: where a row label may break, invisible elsewhere
+
+
+def two_lines(text: str, longest: int = 30) -> str:
+    """TEXT with a soft break at the space nearest its middle when it is longer than LONGEST
+    characters, so a row label reads whole on two lines (see wrapped_labels)."""
+    if len(text) <= longest:
+        return text
+    spaces = [at for at, char in enumerate(text) if char == " "]
+    if not spaces:
+        return text
+    middle = min(spaces, key=lambda at: abs(at - len(text) / 2))
+    return text[: middle + 1] + SOFT_BREAK + text[middle + 1 :]
+
+
+def wrapped_labels(separator: str, keep: str = "") -> str:
+    """A labelExpr that breaks a long row label into lines at SEPARATOR (KEEP stays at the end of
+    each line but the last): long names stay whole instead of ending in an ellipsis."""
+    joint = separator.replace("'", "\\'")
+    return f"split(replace(datum.label, '{joint}', '{keep}\\n'), '\\n')"
+
+
+def rows_height(rows: int, extra: int = AXES_AND_LEGEND, row: int = ROW_HEIGHT) -> int:
+    """Chart height for ROWS rows of ROW pixels (more for two-line labels): grows with the rows,
+    never below a readable minimum."""
+    return row * max(rows, 4) + extra
 
 
 def with_text(frame: pd.DataFrame, lang: str, column: str, decimals: int = 1, signed: bool = False) -> None:
@@ -132,6 +156,8 @@ def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixi
     itself (a fresh object from a builder): each .properties()/.configure_*() call on a layered
     chart rebuilds it with deep copies of every layer, a fifth of a cold chart's cost."""
     chart.width, chart.height = "container", height
+    if chart.padding is alt.Undefined:  # room for the glyphs of edge titles (measured in the browser)
+        chart.padding = {"left": 6, "top": 6, "right": 6, "bottom": 6}  # an object: Streamlit adds to it
     chart.config = alt.Config(
         locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["es"])},
         axis=alt.AxisConfig(
@@ -143,3 +169,25 @@ def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixi
         axisQuantitative=alt.AxisConfig(tickCount=8, labelOverlap=True),
     )
     return chart
+
+
+# How far apart (as shares of each axis's range) two labelled dots must be for both labels to fit
+# on a 390 px phone: a three-letter code is about a tenth of the plot wide and 1/25 of it high.
+LABEL_ROOM = (0.11, 0.045)
+
+
+def thinned_labels(data: pd.DataFrame) -> list[str]:
+    """Each dot's label, or "" where it would overlap a label already placed (the tooltip still
+    names that country): placed left to right, as a reader scans."""
+    xs, ys = data["x"].astype(float), data["y"].astype(float)
+    span_x, span_y = (xs.max() - xs.min()) or 1.0, (ys.max() - ys.min()) or 1.0
+    placed: list[tuple[float, float]] = []
+    shown = [""] * len(data)
+    for at in sorted(range(len(data)), key=lambda i: (xs.iloc[i], ys.iloc[i])):
+        x, y = (xs.iloc[at] - xs.min()) / span_x, (ys.iloc[at] - ys.min()) / span_y
+        if x != x or y != y:
+            continue
+        if all(abs(x - px) >= LABEL_ROOM[0] or abs(y - py) >= LABEL_ROOM[1] for px, py in placed):
+            placed.append((x, y))
+            shown[at] = str(data["label"].iloc[at])
+    return shown

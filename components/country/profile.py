@@ -21,6 +21,7 @@ from components.charts.cuts import (
 from components.charts.matrices import build_profile_chart
 from components.charts.panel import ChartBundle, escape_markdown
 from components.charts.series import build_gap_chart
+from components.charts.theme import SOFT_BREAK, two_lines
 from components.compare.bundles import LEVEL_CODES, trend_bundle
 from components.compare.filters import view_summary
 from components.compare.views import BUNDLES_KEPT
@@ -69,8 +70,8 @@ def _row_label(row: pd.Series, lang: str) -> str:
     name = indicator_info(row["indicator_code"], lang)[0]
     grade = t("compare.grade_short", lang, grade=int(row["grade"])) if pd.notna(row["grade"]) else ""
     if isinstance(row["subject"], str):
-        return f"{SUBJECTS[row['subject']][lang]} {grade} · {name}".replace("  ", " ")
-    return f"{name} · {grade}" if grade else name
+        return two_lines(f"{SUBJECTS[row['subject']][lang]} {grade} · {name}".replace("  ", " "))
+    return two_lines(f"{name} · {grade}" if grade else name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -110,7 +111,9 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
         title=f"{country_name(iso3, lang)}: {t('country.section_profile', lang)}",
         caption=chart_text.caption_profile(profile, iso3, lang, directions),
         chart=build_profile_chart(profile, lang),
-        table=display_table(profile, columns, lang),
+        table=display_table(
+            profile.assign(row_label=profile["row_label"].str.replace(SOFT_BREAK, "")), columns, lang
+        ),
         sources=sources_table(own, lang),
         notes=provisional_notes(own, lang),
     )

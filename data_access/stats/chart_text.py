@@ -37,7 +37,10 @@ def countries_text(count: int, lang: str) -> str:
 
 def verdict_label(verdict: str, lang: str, higher: bool | None = None) -> str:
     """The legend label of a verdict (above, same, below, none, up, down, significant, ...); with the
-    indicator's direction (HIGHER is better or not), a tested difference also says better or worse."""
+    indicator's direction (HIGHER is better or not), a tested difference says better or worse (the
+    chart shows above or below: the side of the mean rule, the bar's direction), a change says both."""
+    if higher is not None and verdict in ("above", "below"):
+        return t(f"charts.verdict.{tone(verdict, higher)}", lang)
     if higher is not None and verdict in GOOD_WHEN_HIGH:
         return t(f"charts.verdict.{verdict}_{tone(verdict, higher)}", lang)
     return t(f"charts.verdict.{verdict}", lang)

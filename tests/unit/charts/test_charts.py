@@ -24,7 +24,7 @@ from components.charts.series import (
     build_ranking_chart,
     build_trend_chart,
 )
-from components.charts.theme import LEVEL_COLORS, VERDICT_COLORS
+from components.charts.theme import LEVEL_COLORS, VERDICT_COLORS, thinned_labels
 from data_access.core.catalogues import lac_countries
 
 NAMES = {"PER": "Perú", "CUB": "Cuba", "PAN": "Panamá", "DOM": "República Dominicana"}
@@ -225,10 +225,19 @@ def test_scatter_points_labels_regression_and_r():
     spec = chart.to_dict()
     assert {"point", "text", "line"} <= {mark(u) for u in layers(spec)}
     assert unit_with(spec, "point")[0]["encoding"]["x"]["field"] == "x"
-    assert unit_with(spec, "text")[0]["encoding"]["text"]["field"] == "label"
+    assert unit_with(spec, "text")[0]["encoding"]["text"]["field"] == "shown_label"
     assert any("regression" in tr for u in unit_with(spec, "line") for tr in u.get("transform", []))
     assert spec["title"] == "r de Pearson = 0,62"
     assert "741.22" in data_text(spec) and "<svg" in svg(chart)
+    no_fit = build_scatter_chart(scatter_table(), 0.09, "Empatía", "Lectura", "es", fit=False).to_dict()
+    assert not unit_with(no_fit, "line"), "no fitted line when r is not significant"
+
+
+def test_scatter_labels_that_would_overlap_are_left_to_the_tooltip():
+    dots = pd.DataFrame(
+        {"x": [0.0, 0.01, 0.5, 1.0], "y": [0.0, 0.01, 0.5, 1.0], "label": ["A", "B", "C", "D"]}
+    )
+    assert thinned_labels(dots) == ["A", "", "C", "D"]  # B sits on A
 
 
 def test_map_draws_every_country_and_looks_values_up():

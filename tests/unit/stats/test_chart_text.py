@@ -263,8 +263,8 @@ def test_a_lower_is_better_indicator_reads_the_other_way() -> None:
     assert caption.endswith(
         "significantly above the regional average of 526.7%. For this indicator, that is worse."
     )
-    assert verdict_label("above", "en", higher=False) == "Significantly above: worse"
-    assert verdict_label("below", "es", higher=False) == "Significativamente por debajo: mejor"
+    assert verdict_label("above", "en", higher=False) == "Significantly worse"
+    assert verdict_label("below", "es", higher=False) == "Significativamente mejor"
     assert verdict_label("down", "pt", higher=True) == "Queda significativa: piora"
     assert verdict_label("none", "en", higher=False) == "Not tested (no standard error)"
 
