@@ -15,7 +15,7 @@ from babel import Locale
 
 from components.shell.auth import CLOSE_MENU_KEY, current_actor, log_in_form, render_account
 from components.shell.data import data_version, get_app_settings
-from components.shell.navigation import PAGES, get_page
+from components.shell.navigation import ORGANIZERS, PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
 from data_access.core.errors import EncuentroError
 from data_access.core.i18n import normalize_lang, t
@@ -115,7 +115,9 @@ def setup_page(page_key: str) -> PageContext:
         render_account(ctx.actor, lang)
         render_language_switch(lang)
     if not page.visible_to(ctx.role):
-        key = "auth.page_needs_login" if ctx.role == "anonymous" else "auth.page_not_for_role"
+        only_organizers = page.roles == ORGANIZERS
+        key = "auth.page_needs_organizer" if only_organizers else "auth.page_needs_login"
+        key = key if ctx.role == "anonymous" else "auth.page_not_for_role"
         st.warning(t(key, lang))
         if ctx.role == "anonymous":  # on a phone the sidebar is out of sight: the log-in is here too
             with st.container(border=True):

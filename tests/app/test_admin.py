@@ -55,7 +55,7 @@ def user(engine, username: str):
 
 def test_anonymous_visitors_are_sent_to_log_in(engine):
     at = open_admin(None)
-    assert [w.value for w in at.warning] == [t("auth.page_needs_login", "en")]
+    assert [w.value for w in at.warning] == [t("auth.page_needs_organizer", "en")]  # not coordinators
     assert not at.title and not at.tabs
 
 
@@ -68,7 +68,7 @@ def test_coordinators_are_refused(engine):
 def test_a_disabled_organizer_loses_the_page_on_the_next_run(engine, organizer):
     accounts.set_active(engine=engine, actor=CLI_ACTOR, username="org", active=False)
     at = open_admin(organizer)
-    assert [w.value for w in at.warning] == [t("auth.page_needs_login", "en")]
+    assert [w.value for w in at.warning] == [t("auth.page_needs_organizer", "en")]
 
 
 def test_organizers_see_six_tabs_and_every_account_without_its_hash(engine, organizer):

@@ -43,6 +43,7 @@ def test_page_runs_for_role(page, role, lang, app_store):
     assert not at.exception, at.exception
     refused = {w.value for w in at.warning} & {
         t("auth.page_needs_login", lang),
+        t("auth.page_needs_organizer", lang),
         t("auth.page_not_for_role", lang),
     }
     assert bool(refused) == (not page.visible_to(role))
