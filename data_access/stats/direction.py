@@ -13,10 +13,10 @@ from functools import cache
 import pandas as pd
 
 from data_access.core.catalogues import default_indicators
+from data_access.stats.comparison_tables import Z95
 
 GOOD_WHEN_HIGH = {"above": "better", "up": "better", "below": "worse", "down": "worse"}
 GOOD_WHEN_LOW = {"above": "worse", "up": "worse", "below": "better", "down": "better"}
-Z95 = 1.959964  # two-sided 5 %
 
 
 @cache
