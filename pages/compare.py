@@ -3,8 +3,7 @@ parameters (?chart=&indicator=&grade=&subject=&year=&group=&countries=...), so l
 
 import streamlit as st
 
-from components.charts.cuts import render_about
-from components.charts.panel import render_chart_panel
+from components.charts.panel import render_about, render_chart_panel
 from components.compare.filters import (
     current_view,
     render_chart_choice,

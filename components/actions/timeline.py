@@ -10,7 +10,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from components.charts.theme import LABEL_LIMIT, SOFT_BREAK, two_lines, wrapped_labels
+from components.charts.theme import EDGE_PADDING, LABEL_LIMIT, SOFT_BREAK, two_lines, wrapped_labels
 from data_access.core.i18n import t
 from data_access.workbooks.columns import ACTION_STATUSES
 
@@ -92,5 +92,4 @@ def build_timeline_chart(timeline: pd.DataFrame, today: date, lang: str) -> alt.
         .encode(x=alt.X("today:T"), y=alt.YValue(0), text=alt.Text("text:N"))
     )
     height = ROW_HEIGHT * max(len(timeline), 3) + AXIS_AND_LEGEND
-    padding = {"left": 6, "top": 6, "right": 6, "bottom": 6}  # an object: Streamlit adds to it
-    return alt.layer(points, rule, text).properties(height=height, padding=padding)
+    return alt.layer(points, rule, text).properties(height=height, padding=dict(EDGE_PADDING))

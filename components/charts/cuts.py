@@ -8,7 +8,6 @@ and renames, so charts get small frames.
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from components.shell.data import (
     data_version,
@@ -65,22 +64,6 @@ def indicator_info(code: str, lang: str) -> tuple[str, str, str]:
         return code, "score", ""
     row = indicators.loc[code]
     return str(row[f"name_{lang}"]), str(row["unit"]), str(row[f"rule_{lang}"] or "")
-
-
-def render_about(code: str, lang: str) -> None:
-    """The indicator's definition, how it is computed and its source, beside the chart (plain text:
-    organizers may edit the catalogue)."""
-    indicators = load_indicators(data_version())
-    if code not in indicators.index:
-        return
-    row = indicators.loc[code]
-    parts = [str(row[f"description_{lang}"] or ""), str(row[f"rule_{lang}"] or "")]
-    direction = t("compare.about_higher" if bool(row["higher_is_better"]) else "compare.about_lower", lang)
-    label = t("compare.about", lang, indicator=str(row[f"name_{lang}"]))
-    with st.expander(label, icon=":material/info:", key=f"about_{code}", on_change="rerun") as about:
-        if about.open:  # drawn only when read: a filter change costs nothing more
-            st.text(" ".join(p for p in parts if p) + " " + direction)
-            st.text(t("compare.about_source", lang, source=str(row["source"] or "–")))
 
 
 def indicator_directions() -> dict[str, bool]:

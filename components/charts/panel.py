@@ -1,5 +1,5 @@
 """One chart as people get it: a caption written from the data, the chart, its table, its
-sources, and downloads of exactly what is shown.
+sources, downloads of exactly what is shown, and what the indicator measures.
 
 Layer: components. Images and workbooks are made only when a download is clicked (a callable
 given to st.download_button), so a rerun never pays for them.
@@ -17,6 +17,7 @@ from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from components.charts.cuts import SOURCE_COLUMNS
 from components.charts.matrices import to_page_spec, to_spec
+from components.shell.data import data_version, load_indicators
 from data_access.core.i18n import t
 from data_access.reports.chart_export import (
     frame_to_csv,
@@ -142,3 +143,19 @@ def render_spec(spec: dict, key: str, caption: str) -> None:
 def escape_markdown(text: str) -> str:
     """Captions and notes carry catalogue names that organizers can edit: markdown stays inert."""
     return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in text)
+
+
+def render_about(code: str, lang: str) -> None:
+    """The indicator's definition, how it is computed and its source, beside the chart (plain text:
+    organizers may edit the catalogue)."""
+    indicators = load_indicators(data_version())
+    if code not in indicators.index:
+        return
+    row = indicators.loc[code]
+    parts = [str(row[f"description_{lang}"] or ""), str(row[f"rule_{lang}"] or "")]
+    direction = t("compare.about_higher" if bool(row["higher_is_better"]) else "compare.about_lower", lang)
+    label = t("compare.about", lang, indicator=str(row[f"name_{lang}"]))
+    with st.expander(label, icon=":material/info:", key=f"about_{code}", on_change="rerun") as about:
+        if about.open:  # drawn only when read: a filter change costs nothing more
+            st.text(" ".join(p for p in parts if p) + " " + direction)
+            st.text(t("compare.about_source", lang, source=str(row["source"] or "–")))

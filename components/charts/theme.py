@@ -40,6 +40,8 @@ ROMAN = ("I", "II", "III", "IV")
 
 ROW_HEIGHT = 22
 TWO_LINE_ROW = 34  # a row whose label breaks into two lines
+# Room for the glyphs of edge titles (measured in the browser); an object, since Streamlit adds to it
+EDGE_PADDING = {"left": 6, "top": 6, "right": 6, "bottom": 6}
 AXES_AND_LEGEND = 110  # Streamlit fits axes and the legend inside the chart's height
 VERDICT_LEGEND = 160  # axes plus a one-column legend of up to four verdicts
 LABEL_LIMIT = 190  # "San Vicente y las Granadinas" at 12 px, unclipped
@@ -157,7 +159,7 @@ def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixi
     chart rebuilds it with deep copies of every layer, a fifth of a cold chart's cost."""
     chart.width, chart.height = "container", height
     if chart.padding is alt.Undefined:  # room for the glyphs of edge titles (measured in the browser)
-        chart.padding = {"left": 6, "top": 6, "right": 6, "bottom": 6}  # an object: Streamlit adds to it
+        chart.padding = dict(EDGE_PADDING)
     chart.config = alt.Config(
         locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["es"])},
         axis=alt.AxisConfig(
