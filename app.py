@@ -20,9 +20,9 @@ published = render_status_metrics(ctx.lang)
 render_headlines(ctx.lang)
 map_column, activity = st.columns([3, 2], gap="large")
 with map_column:
-    render_map(ctx.lang)
+    render_map(ctx.lang, ctx.mine)
 with activity:
     render_activity(ctx.lang)
-render_submissions(published, ctx.lang)
+render_submissions(published, ctx.lang, ctx.mine)
 st.caption(t("overview.source_note", ctx.lang))
 render_live_refresh(ctx.version)

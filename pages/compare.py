@@ -28,7 +28,7 @@ with st.container(key="page_intro"):  # left out on phones, for the chart's sake
 @st.fragment
 def chart_view() -> None:
     """Chart choice, filters and the chart: a filter change reruns this, not the whole page."""
-    view, options, cuts = current_view()
+    view, options, cuts = current_view(ctx.mine)
     if cuts.empty:
         st.info(t("compare.no_results", ctx.lang))
         st.page_link("pages/upload.py", label=t("nav.upload", ctx.lang), query_params={"lang": ctx.lang})
@@ -39,7 +39,7 @@ def chart_view() -> None:
     render_filters(view, options, ctx.lang)
     render_chart_panel(load_bundle(data_version(), view, ctx.lang), ctx.lang, key="compare")
     render_about(view.indicator, ctx.lang)
-    render_share("compare", view.to_params(), ctx.lang, key="compare_share")
+    render_share("compare", view.shared().to_params(), ctx.lang, key="compare_share")
     render_add_to_deck(ctx.actor, view, ctx.lang)
 
 

@@ -19,7 +19,7 @@ from data_access.core.catalogues import country_name
 from data_access.core.i18n import t
 
 ctx = setup_page("country")
-iso3 = render_country_choice(ctx.actor.country_iso3, ctx.lang)
+iso3 = render_country_choice(ctx.mine, ctx.lang)  # the own country by default
 st.title(t("country.title", ctx.lang, country=country_name(iso3, ctx.lang)))
 st.caption(t("country.intro", ctx.lang))
 

@@ -20,4 +20,4 @@ else:
     st.title(t("present.title", ctx.lang))
     with st.container(key="page_intro"):  # left out on phones, for the slide's sake
         st.caption(t("present.follow_intro", ctx.lang))
-    render_follower(ctx.lang)
+    render_follower(ctx.lang, ctx.mine)

@@ -17,19 +17,19 @@ from components.charts.data import arrow_datasets
 from components.charts.theme import (
     HEATMAP_SCHEME,
     LABEL_LIMIT,
+    MINE_INK,
     NO_DATA,
     REGIONAL_COLOR,
     SERIES_COLORS,
     SOFT_BREAK,
     STROKE,
-    TWO_LINE_ROW,
-    VERDICT_LEGEND,
-    ensure_verdict_label,
     finish,
+    is_mine,
+    mine_label_weight,
+    mine_or,
     prepared,
     rows_height,
     thinned_labels,
-    verdict_color,
     with_text,
     wrapped_labels,
 )
@@ -110,15 +110,17 @@ def small_states() -> tuple[tuple[str, float, float], ...]:
     return tuple(out)
 
 
-def _country_axis(order: list[str] | None, field: str = "country") -> alt.Y:
-    """Row labels; a long one, softly broken by two_lines(), on two lines."""
-    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=wrapped_labels(SOFT_BREAK))
+def country_axis(order: list[str] | None, field: str = "country", mine: str | None = None) -> alt.Y:
+    """Row labels; a long one, softly broken by two_lines(), on two lines; MINE in bold."""
+    labels = wrapped_labels(SOFT_BREAK)
+    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=labels, **mine_label_weight(mine))
     return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
 
 
-def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
+def build_heatmap_chart(table: pd.DataFrame, lang: str, mine: str | None = None) -> alt.LayerChart:
     """Countries by indicator: colour and text = the standardised difference from the regional
     mean (so the numbers read on the legend's scale); the tooltip adds the difference in units.
+    The reader's own country's row (MINE) is framed.
 
     Needs country, column_label, std_diff, diff; diff_text and value_text are used when present.
     Blue is better than the regional mean and orange worse when a `favour` column (std_diff signed
@@ -137,9 +139,8 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     # slanted where columns are wide, upright on a phone, so neighbouring headers never overlap
     angle = alt.ExprRef(expr="width < 700 ? -90 : -35")
     x_axis = alt.Axis(orient="top", labelAngle=angle, labelLimit=150, labelAlign="left", ticks=False)
-    base = alt.Chart(data).encode(
-        x=alt.X("column_label:N", sort=columns, title=None, axis=x_axis), y=_country_axis(order)
-    )
+    y = country_axis(order, mine=mine)
+    base = alt.Chart(data).encode(x=alt.X("column_label:N", sort=columns, title=None, axis=x_axis), y=y)
     legend_key = "axes.std_favour" if shade == "favour" else "axes.std_difference"
     colour = alt.Color(
         f"{shade}:Q",
@@ -156,14 +157,27 @@ def build_heatmap_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour, tooltip=tooltip)
     ink = alt.ColorValue("black", condition={"test": f"abs(datum.{shade}) > {0.6 * reach}", "value": "white"})
     text = base.mark_text(fontSize=12).encode(text=alt.Text("std_diff_text:N"), color=ink, tooltip=tooltip)
-    chart = alt.layer(cells, text).properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 50})
+    layers = [cells, text]
+    if mine in order:  # a frame around the row, across every column
+        frame = alt.Chart(pd.DataFrame({"country": [mine]})).mark_rect(
+            fillOpacity=0, stroke=MINE_INK, strokeWidth=3
+        )
+        layers.append(frame.encode(y=y))
+    chart = alt.layer(*layers).properties(padding={"left": 5, "top": 5, "bottom": 5, "right": 50})
     return finish(chart, lang, rows_height(len(order), extra=150))
 
 
 def build_scatter_chart(
-    table: pd.DataFrame, r: float | None, x_title: str, y_title: str, lang: str, fit: bool = True
+    table: pd.DataFrame,
+    r: float | None,
+    x_title: str,
+    y_title: str,
+    lang: str,
+    fit: bool = True,
+    mine: str | None = None,
 ) -> alt.LayerChart:
-    """One dot per country, labelled with its ISO code (full name in the tooltip), and a fitted line.
+    """One dot per country, labelled with its ISO code (full name in the tooltip), and a fitted
+    line; the reader's own country (MINE) larger, ringed, and always labelled.
 
     Needs country, x, y; labels use `label`, else country_iso3, else country; x_text and y_text
     are written for LANG when missing. R (Pearson) goes in the title; the line needs 3 countries.
@@ -181,10 +195,19 @@ def build_scatter_chart(
         alt.Tooltip("x_text:N", title=x_title),
         alt.Tooltip("y_text:N", title=y_title),
     ]
-    dots = base.mark_point(filled=True, size=90, opacity=1, color=SERIES_COLORS[0], stroke=STROKE)
-    data["shown_label"] = thinned_labels(data)
-    labels = base.mark_text(align="left", dx=7, dy=-6, fontSize=12, color=REGIONAL_COLOR)
-    layers = [dots.encode(tooltip=tooltip), labels.encode(text=alt.Text("shown_label:N"))]
+    dots = base.mark_point(filled=True, opacity=1, color=SERIES_COLORS[0])
+    dots = dots.encode(
+        size=mine_or(mine, 220, 90), stroke=mine_or(mine, MINE_INK, STROKE), strokeWidth=mine_or(mine, 2.5, 1)
+    )
+    data["shown_label"] = thinned_labels(data, first=mine)
+    label = {"align": "left", "dx": 7, "dy": -6, "fontSize": 12, "color": REGIONAL_COLOR}
+    labels = base.mark_text(**label).encode(text=alt.Text("shown_label:N"))
+    if mine:  # the own country's label in bold: a layer of its own (weight is no encoding channel)
+        bold = base.mark_text(**label, fontWeight="bold").encode(text=alt.Text("shown_label:N"))
+        labels = alt.layer(
+            labels.transform_filter(f"!({is_mine(mine)})"), bold.transform_filter(is_mine(mine))
+        )
+    layers = [dots.encode(tooltip=tooltip), labels]
     if fit and data[["x", "y"]].dropna().shape[0] >= 3:  # the caller says whether r is significant
         fit = base.transform_regression("x", "y").mark_line(color=REGIONAL_COLOR, strokeDash=[6, 4], size=1.5)
         layers.insert(0, fit)
@@ -208,9 +231,10 @@ def _map_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_map_chart(
-    table: pd.DataFrame, lang: str, value_title: str = "", higher: bool = True
+    table: pd.DataFrame, lang: str, value_title: str = "", higher: bool = True, mine: str | None = None
 ) -> alt.LayerChart:
-    """Choropleth of the region; countries without data grey; small island states also as dots.
+    """Choropleth of the region; countries without data grey; small island states also as dots;
+    the reader's own country (MINE, its name in LANG) outlined in black.
 
     Needs country_iso3 and value (value_text optional); names come from the catalogue in LANG.
     """
@@ -235,46 +259,24 @@ def build_map_chart(
         "isValid(datum.value)"
     )
     dots_data = pd.DataFrame(small_states(), columns=["iso3", "lon", "lat"]).merge(values, on="iso3")
-    dots = alt.Chart(dots_data).mark_circle(size=70, opacity=1, stroke=STROKE, strokeWidth=0.8)
-    dots = dots.encode(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), tooltip=tooltip)
+    dots = alt.Chart(dots_data).mark_circle(size=70, opacity=1)
+    dots = dots.encode(
+        longitude=alt.Longitude("lon:Q"),
+        latitude=alt.Latitude("lat:Q"),
+        tooltip=tooltip,
+        stroke=mine_or(mine, MINE_INK, STROKE, "name"),
+        strokeWidth=mine_or(mine, 2.5, 0.8, "name"),
+    )
     empty_dots = dots.transform_filter("!isValid(datum.value)").encode(color=alt.ColorValue(NO_DATA))
     dots = dots.transform_filter("isValid(datum.value)").encode(color=colour)
-    chart = alt.layer(ground, filled.encode(color=colour, tooltip=tooltip), empty_dots, dots)
-    chart = chart.project(type="mercator")
+    layers = [ground, filled.encode(color=colour, tooltip=tooltip), empty_dots, dots]
+    if mine:
+        outline = alt.Chart(shapes).mark_geoshape(fillOpacity=0, stroke=MINE_INK, strokeWidth=2.5)
+        layers.insert(
+            2,
+            outline.transform_lookup(lookup="properties.iso3", from_=lookup).transform_filter(
+                is_mine(mine, "name")
+            ),
+        )
+    chart = alt.layer(*layers).project(type="mercator")
     return finish(chart, lang, MAP_HEIGHT)
-
-
-def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """A country's difference from the regional mean per indicator row, coloured by verdict.
-
-    Needs row_label, diff, verdict, verdict_label (a tone column colours by better or worse);
-    plots std_diff instead of diff when present;
-    value_text, mean_text and diff_text are written for LANG when missing.
-    """
-    field = "std_diff" if "std_diff" in profile.columns else "diff"
-    data = prepared(profile, ("row_label", field))
-    ensure_verdict_label(data)
-    with_text(data, lang, "diff", signed=True)
-    for column in ("value", "mean"):
-        with_text(data, lang, column)
-        if f"{column}_text" not in data.columns:
-            data[f"{column}_text"] = "–"
-    key = "axes.std_difference" if field == "std_diff" else "axes.difference"
-    # the title ends at the plot's right edge and may reach over the labels: whole on a phone
-    axis = alt.Axis(titleAnchor="end", titleLimit=400, tickCount=5, labelOverlap="greedy")
-    x = alt.X(f"{field}:Q", title=t(key, lang), scale=alt.Scale(zero=True, nice=True), axis=axis)
-    tooltip = [
-        alt.Tooltip("row_label:N", title=t("axes.indicator", lang)),
-        alt.Tooltip("value_text:N", title=t("axes.value", lang)),
-        alt.Tooltip("mean_text:N", title=t("axes.regional", lang)),
-        alt.Tooltip("diff_text:N", title=t("axes.difference", lang)),
-        alt.Tooltip("verdict_label:N", title=t("axes.verdict", lang)),
-    ]
-    colour = verdict_color(data, ("above", "same", "below", "none"), t("axes.verdict", lang))
-    bars = (
-        alt.Chart(data)
-        .mark_bar(height=14, stroke=STROKE, strokeWidth=0.5)
-        .encode(y=_country_axis(list(data["row_label"]), "row_label"), x=x, color=colour, tooltip=tooltip)
-    )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
-    return finish(alt.layer(bars, zero), lang, rows_height(len(data), VERDICT_LEGEND, TWO_LINE_ROW))

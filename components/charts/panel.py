@@ -43,6 +43,7 @@ class ChartBundle:
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
+    mine: tuple[str, str] | None = None  # (TABLE's column, the reader's own country as written there)
     spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report): full_spec()
     page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
     table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
@@ -57,7 +58,7 @@ class ChartBundle:
         ready to be shared across sessions unchanged (a rerun only copies bytes)."""
         if self.chart is not None and self.page_spec is None:
             self.page_spec = to_page_spec(self.chart)
-            self.table_arrow = to_arrow(self.table)
+            self.table_arrow = to_arrow(marked(self.table, self.mine))
             self.sources_arrow = to_arrow(self.sources)
         return self
 
@@ -67,6 +68,20 @@ class ChartBundle:
         if self.spec is None and self.chart is not None:
             self.spec = to_spec(self.chart)
         return self.spec or {}
+
+
+MINE_MARK = "★ "
+
+
+def marked(table: pd.DataFrame, mine: tuple[str, str] | None) -> pd.DataFrame:
+    """TABLE as shown on the page: the reader's own country's row starred (the downloads stay
+    plain data)."""
+    if mine is None or mine[0] not in table.columns:
+        return table
+    column, name = mine
+    out = table.copy()
+    out[column] = [f"{MINE_MARK}{value}" if value == name else value for value in out[column]]
+    return out
 
 
 def source_lines(sources: pd.DataFrame) -> list[str]:

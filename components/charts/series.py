@@ -12,10 +12,8 @@ import pandas as pd
 from components.charts.theme import (
     GROUP_COLORS,
     LABEL_LIMIT,
-    LEVEL_COLORS,
     MANY_LINES,
     REGIONAL_COLOR,
-    ROMAN,
     ROW_HEIGHT,
     SERIES_COLORS,
     STROKE,
@@ -24,6 +22,10 @@ from components.charts.theme import (
     bottom_legend,
     ensure_verdict_label,
     finish,
+    is_mine,
+    mine_band,
+    mine_label_weight,
+    mine_or,
     prepared,
     rows_height,
     verdict_color,
@@ -35,17 +37,33 @@ from data_access.core.formatting import format_number
 from data_access.core.i18n import fold, t
 
 VERDICT_ORDER = ("above", "same", "below", "none")
-DOT = {"filled": True, "size": 120, "opacity": 1, "stroke": STROKE, "strokeWidth": 1}
+DOT = {"filled": True, "opacity": 1, "stroke": STROKE}
+VALUE_ROOM = 46  # pixels kept at each end of a value axis for the value labels beside the marks
 
 
-def _country_axis(order: list[str]) -> alt.Y:
-    """Row labels: country names, or a pair of groups ("Niñas / Niños") on two lines."""
-    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=wrapped_labels(" / ", " /"))
+def country_axis(order: list[str], mine: str | None = None) -> alt.Y:
+    """Row labels: country names, or a pair of groups ("Niñas / Niños") on two lines; the reader's
+    own country (MINE) in bold."""
+    labels = wrapped_labels(" / ", " /")
+    axis = alt.Axis(labelLimit=LABEL_LIMIT, ticks=False, labelExpr=labels, **mine_label_weight(mine))
     return alt.Y("country:N", sort=order, title=None, axis=axis)
 
 
-def _value_x(field: str, title: str) -> alt.X:
-    return alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=False, nice=True))
+def _value_x(field: str, title: str, room: int = 0) -> alt.X:
+    """A value axis; ROOM pixels at each end keep value labels inside the plot."""
+    scale = alt.Scale(zero=False, nice=True, padding=room) if room else alt.Scale(zero=False, nice=True)
+    return alt.X(f"{field}:Q", title=title, scale=scale)
+
+
+def _dot_emphasis(mine: str | None) -> dict:
+    """The reader's own country's dot larger and ringed in black."""
+    return {"size": mine_or(mine, 220, 120), "strokeWidth": mine_or(mine, 2.5, 1)}
+
+
+def _value_labels(base: alt.Chart, field: str, text: str) -> alt.Chart:
+    """Each row's figure written beside its mark (no hover on a touch screen)."""
+    label = base.mark_text(align="left", dx=11, fontSize=11, color=REGIONAL_COLOR)
+    return label.encode(x=alt.X(f"{field}:Q"), text=alt.Text(f"{text}:N"))
 
 
 def _mean_layers(mean: float | None, lang: str) -> list[alt.Chart]:
@@ -61,9 +79,15 @@ def _mean_layers(mean: float | None, lang: str) -> list[alt.Chart]:
 
 
 def build_ranking_chart(
-    table: pd.DataFrame, mean: float | None, lang: str, sort: str = "value", value_title: str = ""
+    table: pd.DataFrame,
+    mean: float | None,
+    lang: str,
+    sort: str = "value",
+    value_title: str = "",
+    mine: str | None = None,
 ) -> alt.LayerChart:
-    """Countries ranked by value: dots coloured by verdict, 95 % intervals, the regional mean rule.
+    """Countries ranked by value: dots coloured by verdict, 95 % intervals, the regional mean rule,
+    each value written beside its interval, and the reader's own country (MINE) on a band.
 
     Needs country, value; uses lo, hi, verdict, verdict_label and value_text when present
     (value_text and ci_text are written for LANG when missing). SORT: "value" or "name".
@@ -77,27 +101,35 @@ def build_ranking_chart(
     else:
         order = sorted(data["country"], key=fold)
     title = value_title or t("axes.value", lang)
-    base = alt.Chart(data).encode(y=_country_axis(order))
+    y = country_axis(order, mine)
+    base = alt.Chart(data).encode(y=y)
     tooltip = [
         alt.Tooltip("country:N", title=t("axes.country", lang)),
         alt.Tooltip("value_text:N", title=title),
         alt.Tooltip("ci_text:N", title=t("axes.ci", lang)),
         alt.Tooltip("verdict_label:N", title=t("axes.verdict", lang)),
     ]
-    interval = base.mark_rule(color=STROKE, size=2).encode(x=_value_x("lo", title), x2=alt.X2("hi:Q"))
+    data["label_at"] = data["hi"].where(data["hi"].notna(), data["value"])  # right of the interval
+    x = _value_x("lo", title, VALUE_ROOM)
+    interval = base.mark_rule(color=STROKE, size=2).encode(x=x, x2=alt.X2("hi:Q"))
     dots = base.mark_point(**DOT).encode(
-        x=_value_x("value", title),
+        x=_value_x("value", title, VALUE_ROOM),
         color=verdict_color(data, VERDICT_ORDER, t("axes.verdict", lang)),
         tooltip=tooltip,
+        **_dot_emphasis(mine),
     )
-    chart = alt.layer(interval, dots, *_mean_layers(mean, lang))
+    labels = _value_labels(base, "label_at", "value_text")
+    chart = alt.layer(*mine_band(mine, data, y), interval, dots, labels, *_mean_layers(mean, lang))
     return finish(chart, lang, rows_height(len(data), VERDICT_LEGEND))
 
 
-def _series_color(countries: list[str], lang: str) -> alt.Color | alt.ColorValue:
+def _series_color(countries: list[str], lang: str, mine: str | None = None) -> alt.Color | alt.ColorValue:
     """Up to eight countries get Okabe-Ito colours and a legend; more would not be told apart, so
-    they are drawn in one grey (the tooltip names each line) and the page suggests choosing."""
+    they are drawn in one grey (the tooltip names each line, the reader's own is blue) and the page
+    suggests choosing."""
     if len(countries) > len(SERIES_COLORS):
+        if mine in countries:
+            return alt.ColorValue(MANY_LINES, condition={"test": is_mine(mine), "value": SERIES_COLORS[0]})
         return alt.ColorValue(MANY_LINES)
     scale = alt.Scale(domain=countries, range=list(SERIES_COLORS[: len(countries)]))
     legend = alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=150)
@@ -127,9 +159,10 @@ def _regional_layers(regional: pd.DataFrame, lang: str) -> list[alt.Chart]:
 
 
 def build_trend_chart(
-    long: pd.DataFrame, regional: pd.DataFrame, lang: str, value_title: str = ""
+    long: pd.DataFrame, regional: pd.DataFrame, lang: str, value_title: str = "", mine: str | None = None
 ) -> alt.LayerChart:
-    """Value by year, one coloured line per country, 95 % intervals, the regional mean dashed.
+    """Value by year, one coloured line per country, 95 % intervals, the regional mean dashed; the
+    reader's own country (MINE) drawn thicker, on top.
 
     LONG needs country, year, value (lo, hi, value_text optional); REGIONAL needs year, mean.
     """
@@ -140,14 +173,16 @@ def build_trend_chart(
     x = alt.X("year:O", title=t("axes.year", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False, nice=True))
     # detail keeps one line per country also when they all share one grey
-    base = alt.Chart(data).encode(x=x, color=_series_color(countries, lang), detail=alt.Detail("country:N"))
+    colour = _series_color(countries, lang, mine)
+    base = alt.Chart(data).encode(x=x, color=colour, detail=alt.Detail("country:N"))
     tooltip = [
         alt.Tooltip("country:N", title=t("axes.country", lang)),
         alt.Tooltip("year:O", title=t("axes.year", lang)),
         alt.Tooltip("value_text:N", title=title),
     ]
-    lines = base.mark_line(size=2).encode(y=y)
-    dots = base.mark_point(filled=True, size=70, opacity=1).encode(y=y, tooltip=tooltip)
+    on_top = {"order": mine_or(mine, 1, 0)} if mine in countries else {}
+    lines = base.mark_line().encode(y=y, strokeWidth=mine_or(mine, 5, 2), **on_top)
+    dots = base.mark_point(filled=True, opacity=1).encode(y=y, tooltip=tooltip, size=mine_or(mine, 150, 70))
     bars = base.mark_rule(size=1.5).encode(y=alt.Y("lo:Q"), y2=alt.Y2("hi:Q"))
     chart = alt.layer(bars, lines, dots, *_regional_layers(regional, lang))
     legend_rows = (len(countries) + 1) // 2 if len(countries) <= len(SERIES_COLORS) else 0
@@ -165,9 +200,10 @@ def _gap_frame(gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_gap_chart(
-    gaps: pd.DataFrame, label_a: str, label_b: str, lang: str, value_title: str = ""
+    gaps: pd.DataFrame, label_a: str, label_b: str, lang: str, value_title: str = "", mine: str | None = None
 ) -> alt.LayerChart:
-    """Dumbbells: per country a rule from group A's value to group B's, one dot per group.
+    """Dumbbells: per country a rule from group A's value to group B's, one dot per group, the gap
+    written at the right, and the reader's own country (MINE) on a band.
 
     Needs country, value_a, value_b, gap (in the order to show); verdict_label and the *_text
     columns are used when present.
@@ -183,11 +219,14 @@ def build_gap_chart(
         ignore_index=True,
     )
     gap_title = t("axes.gap", lang, a=label_a, b=label_b)
+    y = country_axis(order, mine)
+    data["label_at"] = data[["value_a", "value_b"]].max(axis=1)
     rule = (
         alt.Chart(data)
         .mark_rule(color=STROKE, size=2.5, opacity=0.6)
-        .encode(y=_country_axis(order), x=_value_x("value_a", title), x2=alt.X2("value_b:Q"))
+        .encode(y=y, x=_value_x("value_a", title, VALUE_ROOM), x2=alt.X2("value_b:Q"))
     )
+    gap_labels = _value_labels(alt.Chart(data).encode(y=y), "label_at", "gap_text")
     colour = alt.Color(
         "group:N",
         title=t("axes.group", lang),
@@ -204,62 +243,10 @@ def build_gap_chart(
     dots = (
         alt.Chart(points)
         .mark_point(**DOT)
-        .encode(y=_country_axis(order), x=_value_x("value", title), color=colour, tooltip=tooltip)
+        .encode(
+            y=y, x=_value_x("value", title, VALUE_ROOM), color=colour, tooltip=tooltip, **_dot_emphasis(mine)
+        )
     )
     pairs = any(" / " in str(label) for label in order)  # a country's pairs of groups, on two lines
     height = rows_height(len(data), row=TWO_LINE_ROW if pairs else ROW_HEIGHT)
-    return finish(alt.layer(rule, dots), lang, height)
-
-
-def _level_frame(long: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """LONG with level labels and share text; the country order (most at or above the minimum first)."""
-    data = prepared(long, ("country", "level", "share", "start", "end"))
-    with_text(data, lang, "share")
-    labels = [t("axes.level_name", lang, level=roman) for roman in ROMAN]
-    data["level_label"] = [labels[int(v) - 1] if v == v else "" for v in data["level"]]
-    right = data[data["start"] >= 0].groupby("country")["share"].sum()
-    order = list(right.sort_values(ascending=False, kind="stable").index)
-    order += [c for c in data["country"].unique() if c not in right.index]
-    return data, labels, order
-
-
-def build_levels_chart(long: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Levels I-IV as bars centred on the minimum level: below it to the left, at or above to the right.
-
-    Needs country, level (1-4), share, start, end (as comparisons.levels_table makes them).
-    """
-    data, labels, order = _level_frame(long, lang)
-    ends = pd.concat([data["start"].abs(), data["end"].abs()]).dropna()
-    reach = min(100, -(-max(ends.max() if len(ends) else 0, 50) // 20) * 20)  # symmetric: 0 in the middle
-    x = alt.X(
-        "start:Q",
-        title=t("axes.share", lang),
-        axis=alt.Axis(labelExpr="format(abs(datum.value), 'd')"),
-        scale=alt.Scale(domain=[-reach, reach]),
-    )
-    colour = alt.Color(
-        "level_label:N",
-        title=t("axes.level", lang),
-        scale=alt.Scale(domain=labels, range=list(LEVEL_COLORS)),
-        legend=bottom_legend(columns=2),
-    )
-    tooltip = [
-        alt.Tooltip("country:N", title=t("axes.country", lang)),
-        alt.Tooltip("level_label:N", title=t("axes.level", lang)),
-        alt.Tooltip("share_text:N", title=t("axes.share", lang)),
-    ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar(stroke="white", strokeWidth=0.5)
-        .encode(y=_country_axis(order), x=x, x2=alt.X2("end:Q"), color=colour, tooltip=tooltip)
-    )
-    text = {"baseline": "bottom", "dy": -6, "fontSize": 12, "color": REGIONAL_COLOR, "y": 0}
-    layers = [bars]
-    for key, align, dx in (("axes.below_min", "right", -4), ("axes.at_or_above_min", "left", 4)):
-        side = alt.Chart(pd.DataFrame({"x": [0], "label": [t(key, lang)]}))
-        layers.append(
-            side.mark_text(align=align, dx=dx, **text).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
-        )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
-    chart = alt.layer(*layers, zero)
-    return finish(chart, lang, rows_height(len(order)))
+    return finish(alt.layer(*mine_band(mine, data, y), rule, dots, gap_labels), lang, height)

@@ -5,6 +5,8 @@ Layer: components. Used by series.py and matrices.py; never calls Streamlit.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 from altair.utils.schemapi import disable_debug_mode
@@ -37,6 +39,8 @@ NO_DATA = "#E3E3E3"
 HEATMAP_SCHEME = "blueorange"
 MAP_SCHEME = "viridis"
 ROMAN = ("I", "II", "III", "IV")
+MINE_FILL = "#FFE8A3"  # the band behind the reader's own country (a soft yellow, under any palette)
+MINE_INK = "#000000"
 
 ROW_HEIGHT = 22
 TWO_LINE_ROW = 34  # a row whose label breaks into two lines
@@ -178,14 +182,16 @@ def finish(chart: alt.TopLevelMixin, lang: str, height: int) -> alt.TopLevelMixi
 LABEL_ROOM = (0.11, 0.045)
 
 
-def thinned_labels(data: pd.DataFrame) -> list[str]:
+def thinned_labels(data: pd.DataFrame, first: str | None = None) -> list[str]:
     """Each dot's label, or "" where it would overlap a label already placed (the tooltip still
-    names that country): placed left to right, as a reader scans."""
+    names that country): placed left to right, as a reader scans, after the dot whose `country`
+    is FIRST (the reader's own, always labelled)."""
     xs, ys = data["x"].astype(float), data["y"].astype(float)
     span_x, span_y = (xs.max() - xs.min()) or 1.0, (ys.max() - ys.min()) or 1.0
     placed: list[tuple[float, float]] = []
     shown = [""] * len(data)
-    for at in sorted(range(len(data)), key=lambda i: (xs.iloc[i], ys.iloc[i])):
+    own = list(data["country"] == first) if first and "country" in data.columns else [False] * len(data)
+    for at in sorted(range(len(data)), key=lambda i: (not own[i], xs.iloc[i], ys.iloc[i])):
         x, y = (xs.iloc[at] - xs.min()) / span_x, (ys.iloc[at] - ys.min()) / span_y
         if x != x or y != y:
             continue
@@ -193,3 +199,32 @@ def thinned_labels(data: pd.DataFrame) -> list[str]:
             placed.append((x, y))
             shown[at] = str(data["label"].iloc[at])
     return shown
+
+
+def is_mine(mine: str | None, field: str = "country") -> str:
+    """A Vega expression true on MINE's row (matched on the label people read)."""
+    return f"datum[{json.dumps(field)}] === {json.dumps(mine, ensure_ascii=False)}"
+
+
+def mine_label_weight(mine: str | None) -> dict:
+    """Axis properties that set MINE's row label in bold (nothing without a country)."""
+    if not mine:
+        return {}
+    test = f"datum.value === {json.dumps(mine, ensure_ascii=False)}"
+    return {"labelFontWeight": {"condition": {"test": test, "value": "bold"}, "value": "normal"}}
+
+
+def mine_band(mine: str | None, data: pd.DataFrame, y: alt.Y, field: str = "country") -> list[alt.Chart]:
+    """A soft band across MINE's row, drawn under the marks; none when it has no row here (a band
+    of its own would add an empty row)."""
+    if not mine or mine not in set(data[field]):
+        return []
+    band = alt.Chart(pd.DataFrame({field: [mine]})).mark_rect(color=MINE_FILL)
+    return [band.encode(y=y)]
+
+
+def mine_or(mine: str | None, chosen: object, other: object, field: str = "country") -> dict | object:
+    """An encoding value: CHOSEN on MINE's marks, OTHER elsewhere (OTHER alone without a country)."""
+    if not mine:
+        return alt.value(other)
+    return alt.condition(is_mine(mine, field), alt.value(chosen), alt.value(other))

@@ -25,7 +25,7 @@ from components.charts.panel import ChartBundle
 from components.charts.series import build_gap_chart, build_ranking_chart, build_trend_chart
 from data_access.core.catalogues import GROUPS, country_name
 from data_access.core.i18n import t
-from data_access.stats import chart_text, comparisons
+from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import View
 
@@ -53,6 +53,21 @@ def _with_verdicts(frame: pd.DataFrame, lang: str, higher: bool | None = None) -
     return out
 
 
+def mine_name(view: View, lang: str) -> str | None:
+    """The reader's own country as the charts and tables write it (None without one)."""
+    return country_name(view.mine, lang) if view.mine else None
+
+
+def mine_marks(view: View, lang: str) -> tuple[str, str] | None:
+    """Where a bundle's table stars the reader's own country: its country column, the name."""
+    return (t("table.country", lang), country_name(view.mine, lang)) if view.mine else None
+
+
+def with_sentence(caption: str, sentence: str) -> str:
+    """CAPTION followed by one more sentence (the reader's own country's), when there is one."""
+    return f"{caption} {sentence}" if sentence else caption
+
+
 def empty_bundle(view: View, lang: str) -> ChartBundle:
     """A bundle that only says there is nothing published for this view."""
     return ChartBundle(name=bundle_name(view), caption=t("compare.no_data", lang))
@@ -72,14 +87,17 @@ def ranking_bundle(view: View, lang: str) -> ChartBundle:
     name, unit, _ = indicator_info(view.indicator, lang)
     higher = higher_is_better(view.indicator, indicator_directions())
     shown = _with_verdicts(only_countries(comparison.table, view.countries), lang, higher)
-    focus = view.countries[0] if view.countries else None
+    focus = view.mine or (view.countries[0] if view.countries else None)
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
         caption=chart_text.caption_ranking(comparison, name, unit, lang, focus=focus, higher=higher),
-        chart=build_ranking_chart(shown, comparison.mean, lang, sort=view.sort, value_title=name),
+        chart=build_ranking_chart(
+            shown, comparison.mean, lang, sort=view.sort, value_title=name, mine=mine_name(view, lang)
+        ),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
         notes=missing_notes(view, comparison.table, lang) + provisional_notes(frame, lang),
+        mine=mine_marks(view, lang),
     )
 
 
@@ -101,13 +119,17 @@ def map_bundle(view: View, lang: str) -> ChartBundle:
     name, unit, _ = indicator_info(view.indicator, lang)
     higher = higher_is_better(view.indicator, indicator_directions())
     shown = _with_verdicts(comparison.table, lang, higher)
+    caption = chart_text.caption_map(comparison, name, unit, lang, higher=higher)
+    if view.mine and comparison.countries > 1:
+        caption = with_sentence(caption, chart_text.focus_sentence(comparison, view.mine, unit, lang, higher))
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.group),
-        caption=chart_text.caption_map(comparison, name, unit, lang, higher=higher),
-        chart=build_map_chart(shown, lang, value_title=name, higher=higher),
+        caption=caption,
+        chart=build_map_chart(shown, lang, value_title=name, higher=higher, mine=mine_name(view, lang)),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(frame, lang),
         notes=provisional_notes(frame, lang),
+        mine=mine_marks(view, lang),
     )
 
 
@@ -128,13 +150,17 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
     columns = {"country": "country", "first_year": "first_year", "first": "first_value"}
     columns |= {"last_year": "last_year", "last": "last_value", "change": "change"}
     columns |= {"change_se": "change_se", "verdict_label": "verdict"}
+    caption = chart_text.caption_trend(changes, regional, name, unit, lang, higher)
+    if view.mine:
+        caption = with_sentence(caption, mine_text.mine_trend(changes, view.mine, unit, lang, higher))
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.group),
-        caption=chart_text.caption_trend(changes, regional, name, unit, lang, higher),
-        chart=build_trend_chart(long, regional, lang, value_title=name),
+        caption=caption,
+        chart=build_trend_chart(long, regional, lang, value_title=name, mine=mine_name(view, lang)),
         table=display_table(changes, columns, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
         notes=_choose_note(long, lang) + provisional_notes(frame, lang),
+        mine=mine_marks(view, lang),
     )
 
 
@@ -160,11 +186,15 @@ def gap_bundle(view: View, lang: str) -> ChartBundle:
             c: (key if c.startswith("value_") else t(f"table.{key}", lang)) for c, key in columns.items()
         }
     )
+    caption = chart_text.caption_gaps(gaps, view.pair, name, unit, lang)
+    if view.mine:
+        caption = with_sentence(caption, mine_text.mine_gap(gaps, view.mine, view.pair, unit, lang))
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.grade, view.subject, view.year, view.pair),
-        caption=chart_text.caption_gaps(gaps, view.pair, name, unit, lang),
-        chart=build_gap_chart(gaps, label_a, label_b, lang, value_title=name),
+        caption=caption,
+        chart=build_gap_chart(gaps, label_a, label_b, lang, value_title=name, mine=mine_name(view, lang)),
         table=table,
         sources=sources_table(only_countries(pair_frame, view.countries), lang),
         notes=provisional_notes(pair_frame, lang),
+        mine=mine_marks(view, lang),
     )

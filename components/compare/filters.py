@@ -104,16 +104,17 @@ def render_url_notice(lang: str) -> None:
         st.caption(t("compare.url_ignored", lang, values=values))
 
 
-def current_view() -> tuple[View, ViewOptions, pd.DataFrame]:
-    """The view the URL asks for, moved to the nearest one with data, and what filters offer."""
+def current_view(mine: str | None = None) -> tuple[View, ViewOptions, pd.DataFrame]:
+    """The view the URL asks for, moved to the nearest one with data, and what filters offer;
+    MINE is the reader's own country (the page's, which also reads ?mine=)."""
     version = data_version()
     cuts = load_cuts(version)
     indicators = load_indicators(version)
-    view = parse_view(st.query_params.to_dict(), set(indicators.index))
+    view = parse_view(st.query_params.to_dict(), set(indicators.index)).shared()
     if cuts.empty:
-        return view, ViewOptions((), (), (), (), ()), cuts
-    resolved, options = load_resolved(version, view)
-    return resolved, options, cuts
+        return view.with_changes(mine=mine), ViewOptions((), (), (), (), ()), cuts
+    resolved, options = load_resolved(version, view)  # one per view, whoever reads it
+    return resolved.with_changes(mine=mine), options, cuts
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)

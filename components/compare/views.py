@@ -22,23 +22,26 @@ from components.charts.cuts import (
     view_cut,
     with_country,
 )
+from components.charts.levels import build_levels_chart
 from components.charts.matrices import build_heatmap_chart, build_scatter_chart
 from components.charts.panel import ChartBundle
-from components.charts.series import build_levels_chart
 from components.compare.bundles import (
     LEVEL_CODES,
     bundle_name,
     empty_bundle,
     gap_bundle,
     map_bundle,
+    mine_marks,
+    mine_name,
     ranking_bundle,
     trend_bundle,
+    with_sentence,
 )
 from components.compare.filters import view_summary
 from components.shell.data import data_version, load_cuts, load_indicators, load_observations
 from data_access.core.catalogues import SUBJECTS
 from data_access.core.i18n import t
-from data_access.stats import chart_text, comparisons
+from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import correlation_significant, higher_is_better, oriented
 from data_access.stats.views import View
 
@@ -65,10 +68,14 @@ def levels_bundle(view: View, lang: str) -> ChartBundle:
     )
     _, _, rule = indicator_info("min_proficiency_pct", lang)
     notes = (t("compare.rule", lang, rule=rule),) if rule else ()
+    caption = chart_text.caption_levels(at_or_above, view.grade, lang)
+    if view.mine:
+        caption = with_sentence(caption, mine_text.mine_levels(at_or_above, view.mine, view.grade, lang))
     return ChartBundle(
         name=bundle_name(view, "levels", view.grade, view.subject, view.year, view.group),
-        caption=chart_text.caption_levels(at_or_above, view.grade, lang),
-        chart=build_levels_chart(long, lang),
+        caption=caption,
+        mine=mine_marks(view, lang),
+        chart=build_levels_chart(long, lang, mine=mine_name(view, lang)),
         table=table,
         sources=sources_table(only_countries(frame, view.countries), lang),
         notes=notes + provisional_notes(frame, lang),
@@ -110,10 +117,14 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
     table["favour"] = oriented(table["std_diff"], higher)
     columns = {"country": "country", "column_label": "indicator", "value": "value", "mean": "mean"}
     shown = display_table(table, columns | {"diff": "diff"}, lang)
+    caption = chart_text.caption_heatmap(table, lang, directions)
+    if view.mine:
+        caption = with_sentence(caption, mine_text.mine_heatmap(table, view.mine, lang, directions))
     return ChartBundle(
         name=bundle_name(view, view.domain, grade, year),
-        caption=chart_text.caption_heatmap(table, lang, directions),
-        chart=build_heatmap_chart(table, lang),
+        caption=caption,
+        mine=mine_marks(view, lang),
+        chart=build_heatmap_chart(table, lang, mine=mine_name(view, lang)),
         table=shown,
         sources=sources_table(only_countries(frame, view.countries), lang),
         notes=provisional_notes(frame, lang),
@@ -149,10 +160,14 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
         columns={t("table.x", lang): x_name, t("table.y", lang): y_name}
     )
     both = pd.concat([x_frame, y_frame])
+    caption = chart_text.caption_scatter(table, r, x_name, y_name, lang, fit=fit)
+    if view.mine:
+        caption = with_sentence(caption, mine_text.mine_scatter(table, view.mine, x_name, y_name, lang))
     return ChartBundle(
         name=bundle_name(view, view.indicator, view.y, view.grade, view.year),
-        caption=chart_text.caption_scatter(table, r, x_name, y_name, lang, fit=fit),
-        chart=build_scatter_chart(table, r, x_name, y_name, lang, fit=fit),
+        caption=caption,
+        mine=mine_marks(view, lang),
+        chart=build_scatter_chart(table, r, x_name, y_name, lang, fit=fit, mine=mine_name(view, lang)),
         table=shown,
         sources=sources_table(only_countries(both, view.countries), lang),
         notes=provisional_notes(both, lang),

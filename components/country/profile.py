@@ -18,8 +18,8 @@ from components.charts.cuts import (
     sources_table,
     view_cut,
 )
-from components.charts.matrices import build_profile_chart
 from components.charts.panel import ChartBundle, escape_markdown
+from components.charts.profile import build_profile_chart
 from components.charts.series import build_gap_chart
 from components.charts.theme import SOFT_BREAK, two_lines
 from components.compare.bundles import LEVEL_CODES, trend_bundle
@@ -31,7 +31,7 @@ from components.shell.setup import LAST_VIEW_KEY
 from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
 from data_access.core.formatting import format_number, visible_text
 from data_access.core.i18n import t
-from data_access.stats import chart_text, comparisons
+from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import PAIRS, View
 
@@ -109,7 +109,7 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
     return ChartBundle(
         name=name,
         title=f"{country_name(iso3, lang)}: {t('country.section_profile', lang)}",
-        caption=chart_text.caption_profile(profile, iso3, lang, directions),
+        caption=mine_text.caption_profile(profile, iso3, lang, directions),
         chart=build_profile_chart(profile, lang),
         table=display_table(
             profile.assign(row_label=profile["row_label"].str.replace(SOFT_BREAK, "")), columns, lang

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.charts.panel import escape_markdown, render_spec
+from components.charts.panel import escape_markdown, marked, render_spec
 from components.compare.views import load_bundle
 from components.shell.data import (
     data_version,
@@ -83,14 +83,18 @@ def render_headlines(lang: str) -> None:
         col.caption(headline.note)
 
 
-def render_submissions(published: pd.DataFrame, lang: str) -> None:
-    """Which countries have published which version, and when. st.table renders markdown in its
-    cells, so only values we generate go in here (never file names or other typed text)."""
+def render_submissions(published: pd.DataFrame, lang: str, mine: str | None = None) -> None:
+    """Which countries have published which version, and when, the reader's own (MINE) starred.
+    st.table renders markdown in its cells, so only values we generate go in here (never file
+    names or other typed text)."""
     st.subheader(t("overview.submissions", lang))
     if published.empty:
         st.info(t("overview.no_submissions", lang))
         return
-    st.table(load_submissions_table(data_version(), lang), hide_index=True, border="horizontal")
+    table = load_submissions_table(data_version(), lang)
+    if mine:
+        table = marked(table, (t("overview.col_country", lang), country_name(mine, lang)))
+    st.table(table, hide_index=True, border="horizontal")
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHED_VERSIONS)
@@ -162,9 +166,10 @@ def render_meeting_header(lang: str) -> None:
     st.caption(t("overview.intro", lang))
 
 
-def render_map(lang: str) -> None:
-    """Grade-6 reading on the map of the region, with a link to explore it on /compare."""
-    view = View(chart="map", grade=HEADLINE_GRADE, subject="reading", year=HEADLINE_YEAR)
+def render_map(lang: str, mine: str | None = None) -> None:
+    """Grade-6 reading on the map of the region, with a link to explore it on /compare; the
+    reader's own country (MINE) outlined."""
+    view = View(chart="map", grade=HEADLINE_GRADE, subject="reading", year=HEADLINE_YEAR, mine=mine)
     st.subheader(t("overview.map_title", lang, grade=HEADLINE_GRADE, year=HEADLINE_YEAR))
     bundle = load_bundle(data_version(), view, lang)
     if bundle.empty:

@@ -93,7 +93,7 @@ def render_add_to_deck(actor: Actor, view: View | dict[str, str], lang: str, kin
         return
     render_flash()
     if st.button(t("present.add_to_deck", lang), icon=":material/add_to_queue:", key=f"{kind}_add_to_deck"):
-        params = view.to_params() if isinstance(view, View) else view
+        params = view.shared().to_params() if isinstance(view, View) else view
         slides = [*load_deck(data_version()), Slide(kind, params)]
         _save(actor, slides, lang, "present.added")
         st.rerun()

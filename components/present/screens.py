@@ -135,7 +135,7 @@ def explore_link(slide: Slide, lang: str) -> None:
                  query_params={**slide.params, "lang": lang})  # fmt: skip
 
 
-def render_follower(lang: str) -> None:
+def render_follower(lang: str, mine: str | None = None) -> None:
     """What the projector shows, on a phone; moves when the presenter moves. The phone asks the
     live route every TICK_S seconds and this fragment runs only when the slide or the data moved."""
 
@@ -147,7 +147,7 @@ def render_follower(lang: str) -> None:
         banner_left = render_banner(lang)
         st.caption(t("present.following", lang, n=index + 1, total=len(deck)))
         with st.container(key="follow_slide"):
-            render_slide(deck[index], lang, key=f"follow_chart_{index}")
+            render_slide(deck[index], lang, key=f"follow_chart_{index}", mine=mine)
         explore_link(deck[index], lang)
         seen = watch_key(state, FOLLOW_FIELDS)
         render_watcher(seen, FOLLOW_FIELDS, key="follow_watch", every_s=TICK_S, rerun_in_s=banner_left)

@@ -66,8 +66,9 @@ def _footer(lang: str) -> str:
     return f"{name} · {t('outcome.generated', lang, when=when)}"
 
 
-def slide_bundle(slide: Slide, lang: str) -> tuple[str, ChartBundle] | None:
-    """The chart a compare or country slide shows, with its name; None for other slides."""
+def slide_bundle(slide: Slide, lang: str, mine: str | None = None) -> tuple[str, ChartBundle] | None:
+    """The chart a compare or country slide shows, with its name (a follower's own country, MINE,
+    highlighted in a compare chart); None for other slides."""
     version = data_version()
     if slide.kind == "country" and slide.params.get("country"):
         iso3 = slide.params["country"]
@@ -77,7 +78,7 @@ def slide_bundle(slide: Slide, lang: str) -> tuple[str, ChartBundle] | None:
         return None
     view = slide.view(set(load_indicators(version).index))
     view, _ = resolve_view(view, load_cuts(version))  # as /compare does: the nearest view with data
-    return t(f"compare.chart.{view.chart}", lang), load_bundle(version, view, lang)
+    return t(f"compare.chart.{view.chart}", lang), load_bundle(version, view.with_changes(mine=mine), lang)
 
 
 def sources_line(sources: pd.DataFrame, lang: str) -> str:

@@ -17,12 +17,17 @@ from components.shell.auth import CLOSE_MENU_KEY, current_actor, log_in_form, re
 from components.shell.data import data_version, get_app_settings
 from components.shell.navigation import ORGANIZERS, PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
+from data_access.core.catalogues import country_name, lac_countries
 from data_access.core.errors import EncuentroError
-from data_access.core.i18n import normalize_lang, t
+from data_access.core.i18n import fold, normalize_lang, t
 from data_access.core.settings import LANGUAGES
 from data_access.core.store import STORE_ERRORS, store_failure
+from data_access.stats.views import known_country
 
 LANG_KEY = "setup_lang"
+MINE_KEY = "setup_mine"  # the reader's own country as chosen in this tab ("" for none)
+MINE_CHOICE_KEY = "setup_mine_choice"
+MINE_PARAM = "mine"
 # An emoji, drawn by the browser itself: a :material/...: page icon makes every phone fetch the
 # favicon from fonts.gstatic.com, and nothing of a meeting should reach the internet.
 TAB_ICON = "📊"
@@ -38,6 +43,7 @@ class PageContext:
     lang: str
     actor: Actor = ANONYMOUS_ACTOR
     version: int = 0  # the data version when this run began
+    mine: str | None = None  # the reader's own country, highlighted in every chart, caption and table
 
     @property
     def role(self) -> str:
@@ -70,9 +76,41 @@ def render_language_switch(lang: str) -> None:
     )
 
 
+def current_mine(actor: Actor) -> str | None:
+    """The reader's own country: ?mine= when the URL names one (blank: none), else this tab's last
+    choice, else a coordinator's country. Written back into the URL, so a reload or a copied
+    link keeps it."""
+    wanted = st.query_params.get(MINE_PARAM)
+    if wanted is not None:
+        st.session_state[MINE_KEY] = known_country(wanted) or ""
+    mine = st.session_state.get(MINE_KEY, actor.country_iso3 or "") or None
+    if mine and wanted != mine:
+        st.query_params[MINE_PARAM] = mine
+    return mine
+
+
+def _on_mine_change() -> None:
+    st.query_params[MINE_PARAM] = st.session_state[MINE_CHOICE_KEY]
+
+
+def render_mine_choice(mine: str | None, lang: str) -> None:
+    """A selector for the country to highlight, countries in LANG's alphabetical order."""
+    codes = sorted((c.iso3 for c in lac_countries()), key=lambda code: fold(country_name(code, lang)))
+    st.session_state[MINE_CHOICE_KEY] = mine or ""
+    st.selectbox(
+        t("ui.my_country", lang),
+        ["", *codes],
+        format_func=lambda code: country_name(code, lang) if code else t("ui.my_country_none", lang),
+        key=MINE_CHOICE_KEY,
+        on_change=_on_mine_change,
+        help=t("ui.my_country_help", lang),
+    )
+
+
 def render_menu(ctx: PageContext) -> None:
-    """Links to the pages this role may open, carrying the language along."""
+    """Links to the pages this role may open, carrying the language and the own country along."""
     st.markdown(f"**{t('ui.app_name', ctx.lang)}**")
+    carried = {"lang": ctx.lang} | ({MINE_PARAM: ctx.mine} if ctx.mine else {})
     for page in PAGES:
         if page.visible_to(ctx.role):
             remembered = st.session_state.get(LAST_VIEW_KEY.format(page.key), {})
@@ -80,7 +118,7 @@ def render_menu(ctx: PageContext) -> None:
                 page.file,
                 label=t(f"nav.{page.key}", ctx.lang),
                 icon=page.icon,
-                query_params={**remembered, "lang": ctx.lang},  # back to the view left, in this language
+                query_params={**remembered, **carried},  # back to the view left, in this language
             )
 
 
@@ -100,7 +138,8 @@ def setup_page(page_key: str) -> PageContext:
         layout="wide",
     )
     try:
-        ctx = PageContext(lang=lang, actor=current_actor(), version=data_version())
+        actor = current_actor()
+        ctx = PageContext(lang=lang, actor=actor, version=data_version(), mine=current_mine(actor))
     except (EncuentroError, *STORE_ERRORS) as err:  # the store itself: say what is wrong, once
         failure = (
             err if isinstance(err, EncuentroError) else store_failure(err, get_app_settings().database_url)
@@ -114,6 +153,7 @@ def setup_page(page_key: str) -> PageContext:
         st.divider()
         render_account(ctx.actor, lang)
         render_language_switch(lang)
+        render_mine_choice(ctx.mine, lang)
     if not page.visible_to(ctx.role):
         only_organizers = page.roles == ORGANIZERS
         key = "auth.page_needs_organizer" if only_organizers else "auth.page_needs_login"

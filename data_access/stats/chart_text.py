@@ -12,7 +12,7 @@ from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, default_
 from data_access.core.formatting import BABEL_LOCALES, format_number
 from data_access.core.i18n import t
 from data_access.stats.comparisons import MIN_LEVEL, PAIRS, Comparison
-from data_access.stats.direction import GOOD_WHEN_HIGH, higher_is_better, oriented, tone, tones
+from data_access.stats.direction import GOOD_WHEN_HIGH, higher_is_better, oriented, tone
 
 DECIMALS = {"count": 0}
 ROMAN = ("I", "II", "III", "IV")
@@ -24,7 +24,7 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
     return t("charts.unit.percent", lang, value=text) if unit == "percent" else text
 
 
-def _signed(value: float, unit: str, lang: str) -> str:
+def signed_value(value: float, unit: str, lang: str) -> str:
     """A change or gap with its sign, so a rise never reads like a level."""
     return ("+" if value > 0 else "") + format_value(value, unit, lang)
 
@@ -69,11 +69,16 @@ def _ranking_summary(cmp: Comparison, indicator_name: str, unit: str, lang: str)
     )  # fmt: skip
 
 
-def _focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: bool = True) -> str:
+def missing_sentence(mine: str, lang: str) -> str:
+    """MINE has no figure in this view: said rather than left to be noticed."""
+    return t("charts.focus.missing", lang, country=country_name(mine, lang))
+
+
+def focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: bool = True) -> str:
     """Where FOCUS stands against the regional mean, tested when it can be."""
     rows = cmp.table[cmp.table["country_iso3"] == focus]
     if rows.empty:
-        return t("charts.focus.missing", lang, country=country_name(focus, lang))
+        return missing_sentence(focus, lang)
     row = rows.iloc[0]
     verdict = row["verdict"]
     judged = f" {t(f'charts.focus.tone.{tone(verdict, higher)}', lang)}" if verdict in GOOD_WHEN_HIGH else ""
@@ -113,7 +118,7 @@ def caption_ranking(
         )  # fmt: skip
     focus = focus or str(cmp.table.iloc[0]["country_iso3"])
     summary = _ranking_summary(cmp, indicator_name, unit, lang) + _direction_sentence(cmp, unit, lang, higher)
-    return f"{summary} {_focus_sentence(cmp, focus, unit, lang, higher)}"
+    return f"{summary} {focus_sentence(cmp, focus, unit, lang, higher)}"
 
 
 def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str, higher: bool = True) -> str:
@@ -126,7 +131,7 @@ def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str, high
     return f"{summary} {t('charts.map.note', lang)}"
 
 
-def _significance(verdicts: pd.Series, key: str, labels: dict[str, str], lang: str) -> str:
+def significance_sentence(verdicts: pd.Series, key: str, labels: dict[str, str], lang: str) -> str:
     """Counts of tested verdicts under KEY, or the no-test sentence when none could be tested."""
     tested = verdicts[verdicts != "none"]
     if tested.empty:
@@ -151,8 +156,8 @@ def _changes_sentence(changes: pd.DataFrame, unit: str, lang: str) -> str:
     top, top_change, bottom, bottom_change = _extremes(changes, "change", lang)
     return t(
         "charts.trend.changes", lang, count=len(changes), rose=int((changes["change"] > 0).sum()),
-        fell=int((changes["change"] < 0).sum()), top=top, top_change=_signed(top_change, unit, lang),
-        bottom=bottom, bottom_change=_signed(bottom_change, unit, lang),
+        fell=int((changes["change"] < 0).sum()), top=top, top_change=signed_value(top_change, unit, lang),
+        bottom=bottom, bottom_change=signed_value(bottom_change, unit, lang),
     )  # fmt: skip
 
 
@@ -163,7 +168,7 @@ def _one_change(changes: pd.DataFrame, unit: str, lang: str) -> str:
         "charts.trend.single", lang, country=country_name(row["country_iso3"], lang),
         first=format_value(row["first"], unit, lang), first_year=int(row["first_year"]),
         last=format_value(row["last"], unit, lang), last_year=int(row["last_year"]),
-        change=_signed(float(row["change"]), unit, lang),
+        change=signed_value(float(row["change"]), unit, lang),
     )  # fmt: skip
 
 
@@ -185,7 +190,7 @@ def caption_trend(
         _changes_sentence(changes, unit, lang) if len(changes) > 1 else _one_change(changes, unit, lang)
     )
     labels = {"up": "up", "down": "down", "same": "same"}
-    parts.append(_significance(changes["verdict"], "charts.trend.tested", labels, lang))
+    parts.append(significance_sentence(changes["verdict"], "charts.trend.tested", labels, lang))
     if not higher:
         parts.append(t("charts.direction.lower_trend", lang))
     return " ".join(parts)
@@ -202,13 +207,13 @@ def caption_gaps(
     top, top_gap, bottom, bottom_gap = _extremes(gaps, "gap", lang)
     summary = t(
         "charts.gaps.summary", lang, indicator=indicator_name, label_a=label_a, label_b=label_b,
-        countries=countries_text(len(gaps), lang), top=top, top_gap=_signed(top_gap, unit, lang),
+        countries=countries_text(len(gaps), lang), top=top, top_gap=signed_value(top_gap, unit, lang),
         bottom=bottom,
-        bottom_gap=_signed(bottom_gap, unit, lang), higher_b=int((gaps["gap"] > 0).sum()),
+        bottom_gap=signed_value(bottom_gap, unit, lang), higher_b=int((gaps["gap"] > 0).sum()),
         higher_a=int((gaps["gap"] < 0).sum()),
     )  # fmt: skip
     labels = {"significant": "significant"}
-    return f"{summary} {_significance(gaps['verdict'], 'charts.gaps.tested', labels, lang)}"
+    return f"{summary} {significance_sentence(gaps['verdict'], 'charts.gaps.tested', labels, lang)}"
 
 
 def caption_levels(at_or_above: pd.DataFrame, grade: int, lang: str) -> str:
@@ -247,9 +252,9 @@ def caption_heatmap(table: pd.DataFrame, lang: str, directions: dict[str, bool] 
     return t(
         "charts.heatmap.summary", lang, countries=table["country_iso3"].nunique(),
         columns=table["column"].nunique(), top=country_name(top["country_iso3"], lang),
-        top_column=label(top), top_std=_signed(float(favourable[top.name]), "index", lang),
+        top_column=label(top), top_std=signed_value(float(favourable[top.name]), "index", lang),
         bottom=country_name(bottom["country_iso3"], lang), bottom_column=label(bottom),
-        bottom_std=_signed(float(favourable[bottom.name]), "index", lang),
+        bottom_std=signed_value(float(favourable[bottom.name]), "index", lang),
     )  # fmt: skip
 
 
@@ -279,22 +284,3 @@ def caption_scatter(
         return summary
     key = "charts.scatter.fit_significant" if fit else "charts.scatter.fit_not_significant"
     return f"{summary} {t(key, lang)}"
-
-
-def caption_profile(
-    table: pd.DataFrame, country: str, lang: str, directions: dict[str, bool] | None = None
-) -> str:
-    """On how many indicators the country does better or worse than the region, and what was tested."""
-    if table.empty:
-        return t("charts.no_data", lang)
-    codes = table["indicator_code"] if "indicator_code" in table else pd.Series("", index=table.index)
-    higher = codes.map(lambda code: higher_is_better(code, directions))
-    better = oriented(table["diff"], higher)
-    summary = t(
-        "charts.profile.summary", lang, country=country_name(country, lang), count=len(table),
-        better=int((better > 0).sum()), worse=int((better < 0).sum()),
-    )  # fmt: skip
-    labels = {"better": "better", "worse": "worse"}
-    return (
-        f"{summary} {_significance(tones(table['verdict'], higher), 'charts.profile.tested', labels, lang)}"
-    )

@@ -39,6 +39,7 @@ class View:
     domain: str = "ser"
     y: str = "ser_empathy"  # the scatter's second indicator (same year and grade)
     ysubject: str | None = None
+    mine: str | None = None  # the reader's own country, highlighted; not part of a shared view
 
     def to_params(self) -> dict[str, str]:
         """The view as query parameters (blank fields left out), stable in order for sharing."""
@@ -52,6 +53,11 @@ class View:
             elif value is not None and value != "":
                 out[field.name] = str(value)
         return out
+
+    def shared(self) -> View:
+        """The view as a link or a slide carries it: without the reader's own country, which
+        each reader brings."""
+        return replace(self, mine=None)
 
     def with_changes(self, **changes: Any) -> View:
         """A copy with some fields changed (used when a filter moves)."""
@@ -83,6 +89,8 @@ def ignored_params(params: Mapping[str, str], view: View) -> list[str]:
     for key, value in wanted.items():
         if key == "countries":
             out += [c for c in value.split(",") if c.strip() and c.strip().upper() not in view.countries]
+        elif key == "mine":
+            out += [value] if value.strip() and known_country(value) is None else []
         elif value != used.get(key, "") and not (key in ("grade", "year") and _int(value, None) is not None):
             out.append(value)
     return out
@@ -110,7 +118,14 @@ def parse_view(params: Mapping[str, str], indicators: set[str]) -> View:
         domain=_choice(get("domain"), DOMAINS, base.domain),
         y=_choice(get("y"), indicators, base.y),
         ysubject=get("ysubject") if get("ysubject") in SUBJECTS else None,
+        mine=known_country(get("mine")),
     )
+
+
+def known_country(code: str | None) -> str | None:
+    """CODE as a LAC country's ISO3 code when it is one (any case), else None."""
+    wanted = (code or "").strip().upper()
+    return wanted if wanted in _known_countries() else None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from tests.browser.conftest import wait_ready
 pytestmark = pytest.mark.browser
 
 CHART_KINDS = ("ranking", "trend", "gaps", "levels", "heatmap", "map", "scatter")
-PAGES = [f"/compare?chart={kind}" for kind in CHART_KINDS] + ["/country?country=DOM", "/actions"]
+# with a country highlighted (its bold labels are wider)
+PAGES = [f"/compare?chart={kind}&mine=PER" for kind in CHART_KINDS] + ["/country?country=DOM", "/actions"]
 # Every text box of one SVG: cut when it ends in "…" or leaves the SVG; overlapping when two boxes
 # share more than 2 x 2 px.
 MEASURE = """

@@ -8,19 +8,19 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
+from components.charts.levels import build_levels_chart
 from components.charts.matrices import (
     BOUNDARIES,
     build_heatmap_chart,
     build_map_chart,
-    build_profile_chart,
     build_scatter_chart,
     lac_boundaries,
     small_states,
     to_spec,
 )
+from components.charts.profile import build_profile_chart
 from components.charts.series import (
     build_gap_chart,
-    build_levels_chart,
     build_ranking_chart,
     build_trend_chart,
 )
@@ -158,7 +158,12 @@ def test_ranking_dots_intervals_and_mean_rule():
 def test_ranking_sorts_by_name_and_formats_english():
     spec = build_ranking_chart(ranking_table(), None, "en", sort="name").to_dict()
     assert unit_with(spec, "point")[0]["encoding"]["y"]["sort"] == sorted(NAMES.values(), key=str.casefold)
-    assert "741.2" in data_text(spec) and not unit_with(spec, "text")
+    assert "741.2" in data_text(spec)
+    # without a mean there is no mean label: the only text is each value, right of its interval
+    [labels] = unit_with(spec, "text")
+    assert (
+        labels["encoding"]["text"]["field"] == "value_text" and labels["encoding"]["x"]["field"] == "label_at"
+    )
     assert spec["config"]["locale"]["number"]["decimal"] == "."
 
 
@@ -289,3 +294,116 @@ def test_boundaries_hold_the_33_countries_and_stay_small():
     assert iso3 == sorted(c.iso3 for c in lac_countries())
     assert BOUNDARIES.stat().st_size < 400_000
     assert {"ATG", "KNA", "VCT", "LCA", "GRD", "DMA", "BRB"} <= {s[0] for s in small_states()}
+
+
+# The reader's own country ("Perú" as the charts write it) stands out in every chart kind.
+MINE = "Perú"
+
+
+def bold_label_test(spec: dict) -> str:
+    """The test of the row axis's conditional bold label."""
+    unit = next(u for u in layers(spec) if "labelFontWeight" in u["encoding"].get("y", {}).get("axis", {}))
+    weight = unit["encoding"]["y"]["axis"]["labelFontWeight"]
+    assert weight["condition"]["value"] == "bold" and weight["value"] == "normal"
+    return weight["condition"]["test"]
+
+
+def band_rows(spec: dict) -> list[str]:
+    """The rows a band (a rect on the row axis alone) is drawn across."""
+    datasets = spec.get("datasets", {})
+    out = []
+    for unit in unit_with(spec, "rect"):
+        if "x" not in unit["encoding"] and "data" in unit:
+            out += [row["country"] for row in datasets[unit["data"]["name"]]]
+    return out
+
+
+def test_ranking_puts_my_country_on_a_band_in_bold_with_a_larger_ringed_dot():
+    chart = build_ranking_chart(ranking_table(), 693.78, "es", mine=MINE)
+    spec = chart.to_dict()
+    assert bold_label_test(spec) == 'datum.value === "Perú"'
+    assert band_rows(spec) == ["Perú"]
+    dot = unit_with(spec, "point")[0]["encoding"]
+    assert dot["size"]["condition"] == {"test": 'datum["country"] === "Perú"', "value": 220}
+    assert dot["strokeWidth"]["condition"]["value"] > dot["strokeWidth"]["value"]
+    assert "<svg" in svg(chart)
+    plain = build_ranking_chart(ranking_table(), 693.78, "es").to_dict()
+    assert band_rows(plain) == [] and "Perú" not in json.dumps(plain["layer"])
+
+
+def test_no_band_for_a_country_without_a_row():
+    """A band of its own would add an empty row for a country not in the chart."""
+    spec = build_ranking_chart(ranking_table(), 693.78, "es", mine="Chile").to_dict()
+    assert band_rows(spec) == []
+
+
+def test_trend_draws_my_line_thicker_and_on_top_and_in_colour_among_many_greys():
+    long, regional = trend_tables()
+    spec = build_trend_chart(long, regional, "es", mine=MINE).to_dict()
+    line = unit_with(spec, "line")[0]["encoding"]
+    assert line["strokeWidth"]["condition"]["value"] == 5 and line["strokeWidth"]["value"] == 2
+    assert line["order"]["condition"]["value"] == 1
+    many = pd.DataFrame(
+        [
+            (c.name("es"), year, 700.0 + n)
+            for n, c in enumerate(lac_countries()[:12])
+            for year in (2013, 2019)
+        ],
+        columns=["country", "year", "value"],
+    )
+    mine = lac_countries()[3].name("es")
+    colour = unit_with(build_trend_chart(many, regional, "es", mine=mine).to_dict(), "line")[0]["encoding"][
+        "color"
+    ]
+    assert colour["value"] == "#A6A6A6" and colour["condition"]["test"] == f'datum["country"] === "{mine}"'
+
+
+def test_gaps_band_and_the_gap_written_beside_each_dumbbell():
+    spec = build_gap_chart(gap_table(), "Niños", "Niñas", "es", mine=MINE).to_dict()
+    assert band_rows(spec) == ["Perú"] and bold_label_test(spec) == 'datum.value === "Perú"'
+    [labels] = unit_with(spec, "text")
+    assert labels["encoding"]["text"]["field"] == "gap_text" and "-7,6" in data_text(spec)
+
+
+def test_levels_outline_my_bars_and_write_shares_that_fit():
+    chart = build_levels_chart(levels_table(), "es", mine=MINE)
+    spec = chart.to_dict()
+    bars = unit_with(spec, "bar")[0]["encoding"]
+    assert bars["stroke"]["condition"]["value"] == "#000000" and bars["stroke"]["value"] == "white"
+    shares = next(u for u in unit_with(spec, "text") if u["encoding"]["text"].get("condition"))
+    assert "width" in shares["encoding"]["text"]["condition"]["test"]  # only where the bar has room
+    assert "<svg" in svg(chart)
+
+
+def test_heatmap_frames_my_row():
+    table = heatmap_table().assign(column=["a", "b", "a", "b"])
+    spec = build_heatmap_chart(table, "es", mine=MINE).to_dict()
+    frame = [u for u in unit_with(spec, "rect") if "x" not in u["encoding"]]
+    assert (
+        len(frame) == 1 and frame[0]["mark"]["stroke"] == "#000000" and frame[0]["mark"]["fillOpacity"] == 0
+    )
+    assert bold_label_test(spec) == 'datum.value === "Perú"'
+
+
+def test_scatter_always_labels_my_country_in_bold():
+    crowded = pd.DataFrame(
+        {"country": ["Cuba", "Perú", "Chile"], "country_iso3": ["CUB", "PER", "CHL"], "x": [0.0, 0.001, 1.0]}
+    ).assign(y=[1.0, 1.001, 2.0])
+    crowded["label"] = crowded["country_iso3"]
+    assert thinned_labels(crowded) == ["CUB", "", "CHL"]  # left to right: Cuba first
+    assert thinned_labels(crowded, first="Perú") == ["", "PER", "CHL"]  # the reader's own comes first
+    spec = build_scatter_chart(scatter_table(), 0.5, "X", "Y", "es", mine=MINE).to_dict()
+    bold = [u for u in unit_with(spec, "text") if u["mark"].get("fontWeight") == "bold"]
+    assert len(bold) == 1 and bold[0]["transform"] == [{"filter": 'datum["country"] === "Perú"'}]
+
+
+def test_map_outlines_my_country():
+    table = ranking_table()
+    spec = build_map_chart(table, "es", mine=MINE).to_dict()
+    outline = [u for u in unit_with(spec, "geoshape") if u["mark"].get("stroke") == "#000000"]
+    assert len(outline) == 1 and outline[0]["transform"][-1] == {"filter": 'datum["name"] === "Perú"'}
+    assert not [
+        u
+        for u in unit_with(build_map_chart(table, "es").to_dict(), "geoshape")
+        if u["mark"].get("stroke") == "#000000"
+    ]

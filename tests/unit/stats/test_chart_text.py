@@ -11,12 +11,12 @@ from data_access.stats.chart_text import (
     caption_heatmap,
     caption_levels,
     caption_map,
-    caption_profile,
     caption_ranking,
     caption_scatter,
     caption_trend,
     column_label,
     countries_text,
+    focus_sentence,
     format_value,
     verdict_label,
 )
@@ -29,6 +29,14 @@ from data_access.stats.comparisons import (
     trend_table,
 )
 from data_access.stats.direction import correlation_significant, oriented, tone, tones
+from data_access.stats.mine_text import (
+    caption_profile,
+    mine_gap,
+    mine_heatmap,
+    mine_levels,
+    mine_scatter,
+    mine_trend,
+)
 
 LANGS = ("es", "pt", "en")
 
@@ -305,3 +313,41 @@ def test_tones_follow_each_rows_direction() -> None:
     assert list(tones(verdicts, higher)) == ["better", "worse", "better", "same", "none"]
     assert tone("up", False) == "worse" and tone("significant", True) == "significant"
     assert list(oriented(pd.Series([1.0, -2.0]), pd.Series([True, False]))) == [1.0, 2.0]
+
+
+def test_my_country_gets_a_sentence_in_every_chart_kind() -> None:
+    """Each kind says where the reader's own country (Peru) stands, in each language."""
+    changes = trend_table(TREND)[1]
+    scatter = SCATTER.assign(country_iso3=["AAA", "PER", "CCC", "DDD"])
+    sentences = {
+        lang: [
+            focus_sentence(TESTED, "PER", "score", lang),
+            mine_trend(changes, "PER", "score", lang),
+            mine_gap(GAPS, "PER", "sex", "score", lang),
+            mine_levels(AT_OR_ABOVE, "PER", 6, lang),
+            mine_heatmap(HEATMAP, "PER", lang),
+            mine_scatter(scatter, "PER", "X", "Y", lang),
+        ]
+        for lang in LANGS
+    }
+    for texts in sentences.values():
+        assert all(text.startswith(("Perú", "Peru")) for text in texts), texts
+    es = sentences["es"]
+    assert es[1] == "Perú pasó de 700,0 en 2013 a 741,2 en 2019 (+41,2; aumento significativo: mejora)."
+    assert es[2] == "Perú: brecha Niños menos Niñas de +10,0 (brecha significativa)."  # 10 / 5 = 2 SE
+    assert es[3] == "Perú: 49,0 % en el nivel III o más (promedio regional 47,2 %)."
+    assert es[4] == "Perú: mejor que el promedio regional en 1 de 2 columnas y peor en 1."
+    assert es[5] == "Perú: X 2,0; Y 4,0."
+    assert sentences["en"][3] == "Peru: 49.0% at level III or above (regional average 47.2%)."
+
+
+def test_a_country_without_a_figure_is_named_as_missing() -> None:
+    changes = trend_table(TREND)[1]
+    for text in (
+        mine_trend(changes, "CHL", "score", "es"),
+        mine_gap(GAPS, "CHL", "sex", "score", "es"),
+        mine_levels(AT_OR_ABOVE, "CHL", 6, "es"),
+        mine_heatmap(HEATMAP, "CHL", "es"),
+        mine_scatter(SCATTER, "CHL", "X", "Y", "es"),
+    ):
+        assert text == t("charts.focus.missing", "es", country="Chile")
