@@ -48,12 +48,13 @@ def load_deck(version: int) -> tuple[Slide, ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def load_slide(
-    version: int, kind: str, params_json: str, lang: str, projector: bool
+    version: int, kind: str, params_json: str, lang: str, projector: bool, mine: str | None = None
 ) -> tuple[str, str, dict | None, tuple]:
     """(title, caption, Vega-Lite spec, notes) of a chart slide, drawn once per (data version,
-    slide, language, screen) per process and shared by every follower; VERSION keys the cache."""
+    slide, language, screen, follower's own country) per process and shared by every follower
+    with that country; VERSION keys the cache."""
     slide = Slide(kind, json.loads(params_json))
-    found = slide_bundle(slide, lang)
+    found = slide_bundle(slide, lang, mine)
     if found is None:
         return "", "", None, ()
     title, bundle = found
@@ -64,14 +65,45 @@ def load_slide(
     return title, bundle.caption, spec, bundle.notes
 
 
+ROOM_FONT = 18  # no text on the projector smaller than this, in px at 1920x1080
+ROOM_SCALE = 1.6  # marks' own text (value labels, the mean's label) grows by this much
+
+
 def for_projector(spec: dict) -> dict:
-    """The same chart with type sized for a room: larger labels and a taller plot."""
+    """The same chart with type sized for a room: every text at least ROOM_FONT px (axes,
+    legends, titles and the marks' own labels, with their offsets and the room kept for them)
+    and a taller plot."""
     config = {**spec.get("config", {})}
-    config["axis"] = {**config.get("axis", {}), "labelFontSize": 17, "titleFontSize": 19}
-    config["legend"] = {**config.get("legend", {}), "labelFontSize": 17, "titleFontSize": 17}
+    config["axis"] = {**config.get("axis", {}), "labelFontSize": ROOM_FONT, "titleFontSize": ROOM_FONT + 2}
+    config["legend"] = {**config.get("legend", {}), "labelFontSize": ROOM_FONT, "titleFontSize": ROOM_FONT}
+    config["title"] = {**config.get("title", {}), "fontSize": ROOM_FONT + 4}
     height = spec.get("height")
     taller = max(int(height * 1.3), 560) if isinstance(height, int) else height
-    return {**spec, "config": config, "height": taller}
+    return {**_room_sized(spec), "config": config, "height": taller}
+
+
+def _room_sized(node: object) -> object:
+    """NODE with every text mark's font (and its offsets) and every scale's padding grown."""
+    if isinstance(node, list):
+        return [_room_sized(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _room_sized(value) for key, value in node.items() if key != "datasets"}
+    if "datasets" in node:
+        out["datasets"] = node["datasets"]  # data, never resized
+    mark = out.get("mark")
+    if isinstance(mark, dict) and mark.get("type") == "text":
+        grown = {
+            k: round(v * ROOM_SCALE)
+            for k, v in mark.items()
+            if k in ("dx", "dy") and isinstance(v, int | float)
+        }
+        size = max(ROOM_FONT, round(mark.get("fontSize", 11) * ROOM_SCALE))
+        out["mark"] = {**mark, **grown, "fontSize": size}
+    scale = out.get("scale")
+    if isinstance(scale, dict) and isinstance(scale.get("padding"), int | float):
+        out["scale"] = {**scale, "padding": round(scale["padding"] * ROOM_SCALE)}
+    return out
 
 
 def _banner_lines(since: datetime, lang: str) -> list[str]:
@@ -104,8 +136,10 @@ def render_banner(lang: str) -> float | None:
     return None
 
 
-def render_groups_slide(lang: str) -> None:
-    """The working groups and their members, never with contact details (a projector is public)."""
+def render_groups_slide(lang: str, projector: bool = False) -> None:
+    """The working groups and their members, never with contact details (a projector is public).
+    On the projector the members are lines of plain text, sized for the room (a table's cells
+    are drawn on a canvas that no stylesheet reaches)."""
     version = data_version()
     groups, roster = load_groups(version), load_roster(version, False, ANONYMOUS_ACTOR)
     st.subheader(t("nav.working_groups", lang))
@@ -115,21 +149,29 @@ def render_groups_slide(lang: str) -> None:
             st.markdown(f"**{t('present.group_heading', lang, n=index + 1)}**")
             st.text(group[f"name_{lang}"] or group["code"])
             members = roster[roster["group_code"] == group["code"]]
-            shown = members_table(members.drop(columns=["email", "phone"], errors="ignore"), lang)
-            st.dataframe(shown.iloc[:, :3], hide_index=True, width="stretch")
+            shown = members_table(members.drop(columns=["email", "phone"], errors="ignore"), lang).iloc[:, :3]
+            if projector:
+                st.text(
+                    "\n".join(" · ".join(str(v) for v in row if v) for row in shown.itertuples(index=False))
+                )
+            else:
+                st.dataframe(shown, hide_index=True, width="stretch")
 
 
-def render_slide(slide: Slide, lang: str, key: str, projector: bool = False) -> None:
-    """One slide: a chart with its caption, the working groups, or the actions board."""
+def render_slide(slide: Slide, lang: str, key: str, projector: bool = False, mine: str | None = None) -> None:
+    """One slide: a chart with its caption, the working groups, or the actions board; a
+    follower's own country (MINE) highlighted (never on the projector, which a room shares)."""
     if slide.kind == "groups":
-        render_groups_slide(lang)
+        render_groups_slide(lang, projector)
         return
     if slide.kind == "actions":
         st.subheader(t("nav.actions", lang))
         render_board(load_actions(data_version()), lang)
         return
     params = json.dumps(slide.params, sort_keys=True)
-    title, caption, spec, notes = load_slide(data_version(), slide.kind, params, lang, projector)
+    title, caption, spec, notes = load_slide(
+        data_version(), slide.kind, params, lang, projector, None if projector else mine
+    )
     if spec is None:
         st.info(caption or t("compare.no_results", lang))
         return
