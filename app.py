@@ -7,6 +7,7 @@ from components.overview.headlines import (
     render_headlines,
     render_map,
     render_meeting_header,
+    render_missing_page,
     render_status_metrics,
     render_submissions,
 )
@@ -15,6 +16,7 @@ from components.shell.setup import setup_page
 from data_access.core.i18n import t
 
 ctx = setup_page("overview")
+render_missing_page(ctx.lang)
 render_meeting_header(ctx.lang)
 published = render_status_metrics(ctx.lang)
 render_headlines(ctx.lang)

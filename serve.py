@@ -8,7 +8,7 @@ import resource
 from streamlit.starlette import App
 
 from components.shell.failure import on_script_error
-from routes import ROUTES
+from routes import MIDDLEWARE, ROUTES
 
 # Each open tab holds about four file descriptors (its websocket and its session's event loop);
 # the common soft limit of 1024 would turn delegates away past about 250 tabs.
@@ -16,4 +16,4 @@ _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 if _soft != resource.RLIM_INFINITY and (_hard == resource.RLIM_INFINITY or _soft < _hard):
     resource.setrlimit(resource.RLIMIT_NOFILE, (_hard if _hard != resource.RLIM_INFINITY else 65536, _hard))
 
-app = App("app.py", routes=ROUTES, on_script_error=on_script_error)
+app = App("app.py", routes=ROUTES, middleware=MIDDLEWARE, on_script_error=on_script_error)

@@ -4,9 +4,13 @@ Layer: routes, a sibling of pages/: each module answers plain HTTP and calls dat
 never components or streamlit's script API.
 """
 
+from starlette.middleware import Middleware
+
 from routes.live import live_routes
 from routes.reference import reference_routes
+from routes.unknown_pages import UnknownPageRedirect
 
 ROUTES = [*live_routes(), *reference_routes()]
+MIDDLEWARE = [Middleware(UnknownPageRedirect)]
 
-__all__ = ["ROUTES"]
+__all__ = ["MIDDLEWARE", "ROUTES"]

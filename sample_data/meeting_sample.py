@@ -10,25 +10,28 @@ from datetime import date
 
 import pandas as pd
 
+THEME_COLUMNS = ("theme", "theme_pt", "theme_en")  # the theme in es, pt and en
 WORKING_GROUPS = (
-    ("recovery", "Recuperación de aprendizajes",
+    ("recovery", ("Recuperación de aprendizajes", "Recuperação da aprendizagem", "Learning recovery"),
      ("Recuperación de aprendizajes y evaluación", "Recuperação da aprendizagem e avaliação",
       "Learning recovery and assessment"),
      ("Medir la recuperación de aprendizajes y usar evaluaciones diagnósticas y formativas para orientarla.",
       "Medir a recuperação da aprendizagem e usar avaliações diagnósticas e formativas para orientá-la.",
       "Measuring learning recovery and using diagnostic and formative assessment to guide it.")),
-    ("ser", "Habilidades socioemocionales",
+    ("ser", ("Habilidades socioemocionales", "Habilidades socioemocionais", "Socio-emotional skills"),
      ("Evaluación socioemocional (SER)", "Avaliação socioemocional (SER)",
       "Socio-emotional (SER) assessment"),
      ("Medir autorregulación, empatía y apertura a la diversidad, y llevar sus resultados a la escuela.",
       "Medir autorregulação, empatia e abertura à diversidade, e levar seus resultados à escola.",
       "Measuring self-regulation, empathy and openness to diversity, and bringing the results to schools.")),
-    ("innovation", "Innovación en datos de evaluación",
+    ("innovation",
+     ("Innovación en datos de evaluación", "Inovação em dados de avaliação", "Innovation in assessment data"),
      ("Innovación en datos de evaluación", "Inovação em dados de avaliação", "Innovation in assessment data"),
      ("Evaluación en línea, vínculo con registros administrativos y publicación de datos abiertos.",
       "Avaliação on-line, vínculo com registros administrativos e publicação de dados abertos.",
       "Computer-based testing, links to administrative records and open data publication.")),
-    ("framework", "Marco regional de evaluación",
+    ("framework",
+     ("Marco regional de evaluación", "Marco regional de avaliação", "Regional assessment framework"),
      ("Marco regional de evaluación", "Marco regional de avaliação", "Regional assessment framework"),
      ("Alinear los marcos nacionales con el marco regional y el indicador ODS 4.1.1.",
       "Alinhar os marcos nacionais ao marco regional e ao indicador ODS 4.1.1.",
@@ -119,9 +122,10 @@ def _email(name: str) -> str:
 
 
 def groups_frame() -> pd.DataFrame:
-    """The four working groups with names and descriptions in es, pt and en."""
+    """The four working groups with themes, names and descriptions in es, pt and en."""
     return pd.DataFrame(
-        {"code": code, "theme": theme, **dict(zip(("name_es", "name_pt", "name_en"), names, strict=True)),
+        {"code": code, **dict(zip(THEME_COLUMNS, theme, strict=True)),
+         **dict(zip(("name_es", "name_pt", "name_en"), names, strict=True)),
          **dict(zip(("description_es", "description_pt", "description_en"), texts, strict=True))}
         for code, theme, names, texts in WORKING_GROUPS
     )  # fmt: skip
@@ -144,12 +148,12 @@ def members_frame() -> pd.DataFrame:
 
 def actions_frame() -> pd.DataFrame:
     """Ten fictional joint actions spread over the groups and the statuses, due in 2027."""
-    themes = {code: theme for code, theme, *_ in WORKING_GROUPS}
+    themes = {code: dict(zip(THEME_COLUMNS, theme, strict=True)) for code, theme, *_ in WORKING_GROUPS}
     header, *lines = ACTION_TEXT.splitlines()
     rows = []
     for meta, title, description in zip(lines[::3], lines[1::3], lines[2::3], strict=True):
         row = dict(zip(header.split("|"), meta.split("|"), strict=True))
-        row |= {"title": title, "description": description, "theme": themes[row["group"]]}
+        row |= {"title": title, "description": description, **themes[row["group"]]}
         row |= {"due_date": date.fromisoformat(row["due_date"]), "evidence_country": row["lead_country"]}
         rows.append(row)
     return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from data_access.core.actors import Actor
 from data_access.core.errors import EncuentroError
 from data_access.core.i18n import t
 from data_access.meeting.records import MAX_NOTE, can_follow_up, post_action_update
+from data_access.meeting.rosters import theme_in
 from data_access.workbooks.columns import ACTION_STATUSES, COMPLETIONS
 
 CHOICE_KEY = "actions_detail_code"
@@ -89,7 +90,7 @@ def render_action_detail(
         _fact(t("actions.description", lang), action["description"] or t("actions.none", lang))
         left, right = st.columns(2)
         with left:
-            _fact(t("actions.theme", lang), action["theme"] or t("actions.none", lang))
+            _fact(t("actions.theme", lang), theme_in(action, lang) or t("actions.none", lang))
             _fact(t("actions.col_group", lang), group_label(action["group"], groups, lang))
             _fact(t("actions.col_lead", lang), country_label(action["lead_country"], lang))
             participants = ", ".join(country_label(c, lang) for c in action["participants"])

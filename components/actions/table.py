@@ -156,7 +156,11 @@ def render_actions_table(actions: pd.DataFrame, groups: dict[str, dict[str, str]
     config = {
         t("actions.col_due", lang): st.column_config.DateColumn(format=DUE_FORMATS.get(lang, "DD/MM/YYYY"))
     }
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    with st.container(key="wide_only_actions"):  # phone.css: the table on wider screens
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    with st.container(key="phone_only_actions"):  # a card per action on a phone, where 9 columns cannot fit
+        for _, action in actions.iterrows():
+            render_card(action, lang, with_status=True)
 
 
 def due_text(due: object, lang: str) -> str:
@@ -166,11 +170,13 @@ def due_text(due: object, lang: str) -> str:
     return t("actions.due_on", lang, date=format_day(due, lang))
 
 
-def render_card(action: pd.Series, lang: str) -> None:
-    """One action on the board: title, lead country, due date, completion."""
+def render_card(action: pd.Series, lang: str, with_status: bool = False) -> None:
+    """One action as a card: title, lead country, due date (and its status, off the board), completion."""
     with st.container(border=True):
         st.text(f"{action['code']} · {action['title']}")
-        st.caption(f"{country_label(action['lead_country'], lang)} · {due_text(action['due_date'], lang)}")
+        facts = [country_label(action["lead_country"], lang), due_text(action["due_date"], lang)]
+        facts += [t(f"status.{action['status']}", lang).capitalize()] if with_status else []
+        st.caption(" · ".join(facts))
         completion = str(action["completion"])
         st.progress(COMPLETION_SHARE.get(completion, 0.0), text=t(f"completion.{completion}", lang))
 

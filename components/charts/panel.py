@@ -18,6 +18,7 @@ from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 from components.charts.cuts import SOURCE_COLUMNS
 from components.charts.matrices import to_page_spec, to_spec
 from components.shell.data import data_version, load_indicators
+from data_access.core.formatting import format_table_number
 from data_access.core.i18n import t
 from data_access.reports.chart_export import (
     frame_to_csv,
@@ -44,6 +45,7 @@ class ChartBundle:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
     mine: tuple[str, str] | None = None  # (TABLE's column, the reader's own country as written there)
+    lang: str = ""  # the language TABLE's figures are written in on the page ("" leaves them numbers)
     spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report): full_spec()
     page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
     table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
@@ -58,7 +60,7 @@ class ChartBundle:
         ready to be shared across sessions unchanged (a rerun only copies bytes)."""
         if self.chart is not None and self.page_spec is None:
             self.page_spec = to_page_spec(self.chart)
-            self.table_arrow = to_arrow(marked(self.table, self.mine))
+            self.table_arrow = to_arrow(localized(marked(self.table, self.mine), self.lang))
             self.sources_arrow = to_arrow(self.sources)
         return self
 
@@ -81,6 +83,18 @@ def marked(table: pd.DataFrame, mine: tuple[str, str] | None) -> pd.DataFrame:
     column, name = mine
     out = table.copy()
     out[column] = [f"{MINE_MARK}{value}" if value == name else value for value in out[column]]
+    return out
+
+
+def localized(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """TABLE as shown on the page: fractional figures written with LANG's decimal mark (a browser
+    would use its own locale's); whole numbers (years, versions) stay as they are."""
+    columns = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])] if lang else []
+    if not columns:
+        return table
+    out = table.copy()
+    for column in columns:
+        out[column] = [format_table_number(v, lang) for v in out[column]]
     return out
 
 

@@ -199,4 +199,5 @@ def build_bundle(view: View, lang: str) -> ChartBundle:
     """The bundle for VIEW's chart type, titled as the filters describe it."""
     bundle = BUNDLES[view.chart](view, lang)
     bundle.title = f"{t(f'compare.chart.{view.chart}', lang)}: {view_summary(view, lang)}"
+    bundle.lang = lang
     return bundle

@@ -81,8 +81,9 @@ def render_group_card(
     with st.container(border=True, key=f"working_groups_card_{group['code']}"):
         name = group[f"name_{lang}"] or group["code"]
         st.subheader(plain_markdown(name))
-        if group["theme"] and fold(group["theme"]) != fold(name):
-            st.caption(plain_markdown(group["theme"]))
+        theme = rosters.theme_in(group, lang)
+        if theme and fold(theme) != fold(name):
+            st.caption(plain_markdown(theme))
         if group[f"description_{lang}"]:
             st.text(group[f"description_{lang}"])
         _render_leaders(members, lang)

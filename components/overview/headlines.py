@@ -24,7 +24,7 @@ from components.shell.data import (
     when_texts,
 )
 from data_access.core.catalogues import SUBJECTS, country_name
-from data_access.core.formatting import format_dates, format_number, format_when
+from data_access.core.formatting import format_dates, format_number, format_when, visible_text
 from data_access.core.i18n import t
 from data_access.stats.statistics import regional_figure
 from data_access.stats.views import View
@@ -154,6 +154,15 @@ def render_activity(lang: str) -> None:
         st.info(t("overview.no_activity", lang))
     for line in lines:
         st.caption(line)
+
+
+def render_missing_page(lang: str) -> None:
+    """Name the address that led here when it was no page (routes.unknown_pages sends it): typed
+    by someone, so cut, made visible and kept inert."""
+    missing = st.query_params.get("missing")
+    if missing:
+        shown = escape_markdown(visible_text(missing, 40))
+        st.warning(t("overview.page_missing", lang, page=shown), icon=":material/link_off:")
 
 
 def render_meeting_header(lang: str) -> None:

@@ -8,6 +8,7 @@ again. Text from the file (its name, its cells) is only ever shown through st.te
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -161,9 +162,30 @@ def clear_upload() -> None:
     _forget_confirmations()
 
 
+def uploader_texts(max_mb: int, lang: str) -> str:
+    """A stylesheet that writes the uploader's own texts ("Upload", "20MB per file") in LANG:
+    Streamlit offers no parameter for them, so its words are hidden and ours drawn in their place.
+    Built only from our catalogue and a number; json.dumps makes each a valid CSS string."""
+    button = json.dumps(t("upload.browse", lang), ensure_ascii=False)
+    types = ", ".join(f.upper() for f in FILE_TYPES)
+    limit = json.dumps(t("upload.limit", lang, mb=max_mb, types=types), ensure_ascii=False)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    label = f"{zone} button [data-testid='stMarkdownContainer'] p"
+    instructions = f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span"
+    return (
+        "<style>"
+        f"{label} {{ font-size: 0; }}"
+        f"{label}::after {{ content: {button}; font-size: 1rem; }}"
+        f"{instructions} {{ font-size: 0; white-space: normal; }}"
+        f"{instructions}::after {{ content: {limit}; font-size: 0.875rem; }}"
+        "</style>"
+    )
+
+
 def render_uploader(country_iso3: str, lang: str) -> Upload | None:
     """The file uploader; returns the uploaded file with its check, or None before an upload."""
     max_mb = get_app_settings().max_upload_mb
+    st.html(uploader_texts(max_mb, lang))
     uploaded = st.file_uploader(
         t("upload.file_label", lang),
         type=FILE_TYPES,

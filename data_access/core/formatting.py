@@ -30,6 +30,14 @@ def format_number(value: float | None, lang: str, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "es"))
 
 
+def format_table_number(value: float | None, lang: str) -> str:
+    """A table cell's figure as LANG writes it, with up to two decimals ("741,22", "23", "-0,5");
+    None or NaN -> an en dash."""
+    if value is None or value != value:
+        return "–"
+    return format_decimal(value, format="#,##0.##", locale=BABEL_LOCALES.get(lang, "es"))
+
+
 def format_when(moment: datetime | None, lang: str, zone: str = "UTC") -> str:
     """A moment as LANG writes it on the meeting's clock, ZONE (the store keeps UTC, naive or not):
     the month in words, so 5 December never reads as 12 May ("5 dic 2026, 12:14", "Dec 5, 2026,

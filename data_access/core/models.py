@@ -91,7 +91,9 @@ class WorkingGroup(SQLModel, table=True):
     name_es: str
     name_pt: str
     name_en: str
-    theme: str = ""
+    theme: str = ""  # in Spanish, as the workbook's "tema"; the other languages beside it
+    theme_pt: str = ""
+    theme_en: str = ""
     description_es: str = ""
     description_pt: str = ""
     description_en: str = ""
@@ -122,7 +124,9 @@ class JointAction(SQLModel, table=True):
     code: str = Field(unique=True, max_length=64)
     title: str
     description: str = ""
-    theme: str = ""
+    theme: str = ""  # in Spanish, as the workbook's "tema"; the other languages beside it
+    theme_pt: str = ""
+    theme_en: str = ""
     group_id: int | None = Field(default=None, foreign_key="workinggroup.id")
     lead_country_iso3: str | None = Field(default=None, foreign_key="country.iso3")
     participants: str = ""  # comma-separated ISO3 codes

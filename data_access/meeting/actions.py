@@ -19,7 +19,7 @@ from data_access.workbooks.columns import ACTIONS
 from data_access.workbooks.template import build_sheet_workbook
 
 ACTION_COLUMNS = (
-    "code", "title", "description", "theme", "group", "lead_country", "participants",
+    "code", "title", "description", "theme", "theme_pt", "theme_en", "group", "lead_country", "participants",
     "reviewer_country", "due_date", "status", "completion", "evidence_indicator", "evidence_country",
 )  # fmt: skip
 HISTORY_COLUMNS = ("author", "at", "status", "completion", "note")
@@ -34,6 +34,8 @@ def list_actions(engine: Engine) -> pd.DataFrame:
             col(JointAction.title),
             col(JointAction.description),
             col(JointAction.theme),
+            col(JointAction.theme_pt),
+            col(JointAction.theme_en),
             col(WorkingGroup.code).label("group"),
             col(JointAction.lead_country_iso3).label("lead_country"),
             col(JointAction.participants),

@@ -238,7 +238,7 @@ def read_actions(
     c = _start(raw, ACTIONS)
     if isinstance(c, list):
         return _empty(ACTIONS), Report.of(c)
-    texts = ("code", "title", "description", "theme")
+    texts = ("code", "title", "description", "theme", "theme_pt", "theme_en")
     check_texts(c, texts, MAX_TEXT)
     columns = {col: text_values(c.frame[col]) for col in texts}
     _check_unique(

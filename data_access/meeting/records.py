@@ -141,6 +141,8 @@ ACTION_FIELDS = {
     "title": "title",
     "description": "description",
     "theme": "theme",
+    "theme_pt": "theme_pt",
+    "theme_en": "theme_en",
     "lead_country": "lead_country_iso3",
     "reviewer_country": "reviewer_country_iso3",
     "due_date": "due_date",
@@ -155,7 +157,7 @@ def _action_values(row: dict[str, object], groups: dict[str, int | None]) -> dic
     values = {attr: row.get(col) for col, attr in ACTION_FIELDS.items()}
     values["status"] = values["status"] or "proposed"
     values["completion"] = values["completion"] or "not_started"
-    for text_field in ("description", "theme"):
+    for text_field in ("description", "theme", "theme_pt", "theme_en"):
         values[text_field] = values[text_field] or ""
     participants = row.get("participants") or []
     values["participants"] = (

@@ -6,6 +6,8 @@ for an anonymous one the columns are not even selected, so no page can leak them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from sqlalchemy import Engine, Select, select
 from sqlmodel import col
@@ -17,8 +19,16 @@ ROLES = ("chair", "co-chair", "rapporteur", "member")
 CONTACT_COLUMNS = ("email", "phone")
 ROSTER_COLUMNS = ("group_code", "role", "member_id", "name", "country_iso3", "institution", "position")
 GROUP_COLUMNS = (
-    "code", "name_es", "name_pt", "name_en", "theme", "description_es", "description_pt", "description_en",
+    "code", "name_es", "name_pt", "name_en", "theme", "theme_pt", "theme_en",
+    "description_es", "description_pt", "description_en",
 )  # fmt: skip
+
+
+def theme_in(row: Mapping[str, object], lang: str) -> str:
+    """A group's or an action's theme in LANG: Spanish is the workbook's "tema", the other
+    languages sit beside it; a theme not given in LANG falls back to the Spanish one."""
+    own = row.get(f"theme_{lang}") if lang != "es" else None
+    return str(own or row.get("theme") or "")
 
 
 def can_see_contacts(actor: Actor) -> bool:

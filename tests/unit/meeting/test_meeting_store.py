@@ -92,3 +92,21 @@ def test_actions_naming_an_unknown_group_change_nothing(engine, settings):
     assert not result.published
     assert {str(p.code) for p in result.report.errors} == {"unknown-working-group"}
     assert content_hash(engine) == before
+
+
+def test_themes_travel_in_three_languages_and_fall_back_to_spanish(engine, settings):
+    """The workbooks' "tema", "tema (pt)" and "tema (en)" reach the store and the reader's language."""
+    from data_access.meeting.actions import list_actions
+    from data_access.meeting.rosters import list_groups, theme_in
+
+    _import(engine, settings, SAMPLE / "roster.xlsx")
+    _import(engine, settings, SAMPLE / "actions.xlsx")
+    header = [c.value for c in openpyxl.load_workbook(SAMPLE / "actions.xlsx")["actions"][1]]
+    assert {"tema", "tema (pt)", "tema (en)"} <= set(header)
+    recovery = list_groups(engine).set_index("code").loc["recovery"]
+    assert [theme_in(recovery, lang) for lang in ("es", "pt", "en")] == [
+        "Recuperación de aprendizajes", "Recuperação da aprendizagem", "Learning recovery",
+    ]  # fmt: skip
+    action = list_actions(engine).set_index("code").loc["A01"]
+    assert theme_in(action, "en") == "Learning recovery"
+    assert theme_in({"theme": "Tema propio", "theme_en": ""}, "en") == "Tema propio"  # not given: Spanish

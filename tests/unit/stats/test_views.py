@@ -36,3 +36,13 @@ def test_the_table_shown_stars_my_row_and_the_download_stays_plain() -> None:
     assert list(shown["País"]) == ["Cuba", f"{MINE_MARK}Perú"]
     assert list(table["País"]) == ["Cuba", "Perú"]  # the bundle's own table is untouched
     assert marked(table, None) is table and marked(table, ("Country", "Perú")) is table
+
+
+def test_the_table_shown_writes_fractions_in_the_languages_own_way() -> None:
+    from components.charts.panel import localized
+
+    table = pd.DataFrame({"País": ["Perú"], "Valor": [1741.2234], "Año": [2019], "Cambio": [-0.5]})
+    es, en = localized(table, "es"), localized(table, "en")
+    assert es.iloc[0].tolist() == ["Perú", "1.741,22", 2019, "-0,5"]
+    assert en.iloc[0].tolist() == ["Perú", "1,741.22", 2019, "-0.5"]
+    assert localized(table, "") is table  # no language: figures stay numbers
