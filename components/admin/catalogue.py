@@ -14,7 +14,7 @@ from components.admin.shared import load_catalogue_state
 from components.shell.data import data_version, get_app_settings, get_engine, load_indicator_frame
 from components.shell.refusals import render_report
 from data_access.core.actors import Actor
-from data_access.core.catalogues import DOMAINS, UNITS
+from data_access.core.catalogues import DIRECTIONS, DOMAINS, UNITS, direction_name
 from data_access.core.errors import EncuentroError
 from data_access.core.formatting import format_number
 from data_access.core.i18n import t
@@ -45,7 +45,6 @@ def _number(value: float, lang: str) -> str:
 
 def render_catalogue_table(frame: pd.DataFrame, lang: str) -> None:
     """The catalogue as people read it: code, name in LANG, domain, unit, range and direction."""
-    direction = {True: t("template.direction.higher", lang), False: t("template.direction.lower", lang)}
     table = pd.DataFrame(
         {
             t("admin.col_code", lang): frame["code"],
@@ -56,7 +55,9 @@ def render_catalogue_table(frame: pd.DataFrame, lang: str) -> None:
                 f"{_number(lo, lang)} – {_number(hi, lang)}"
                 for lo, hi in zip(frame["min_value"], frame["max_value"], strict=True)
             ],
-            t("admin.col_direction", lang): [direction[bool(h)] for h in frame["higher_is_better"]],
+            t("admin.col_direction", lang): [
+                t(f"template.direction.{direction_name(h)}", lang) for h in frame["higher_is_better"]
+            ],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 720))
@@ -80,7 +81,12 @@ def _editor_config(lang: str) -> dict[str, object]:
         ),
         "min_value": cc.NumberColumn(labels["min_value"]),
         "max_value": cc.NumberColumn(labels["max_value"]),
-        "higher_is_better": cc.CheckboxColumn(labels["higher_is_better"], default=True),
+        "higher_is_better": cc.SelectboxColumn(
+            t("admin.col_direction", lang),
+            options=DIRECTIONS,
+            default="higher",
+            format_func=lambda d: t(f"template.direction.{d}", lang),
+        ),
     }
     return config
 
@@ -129,6 +135,7 @@ def render_catalogue_editor(actor: Actor, frame: pd.DataFrame, lang: str) -> Non
     """Edit names, descriptions, range, direction and source; add rows at the bottom; no deleting."""
     st.caption(t("admin.edit_help", lang))
     data = frame.set_index("code").loc[:, list(EDIT_COLUMNS)]
+    data["higher_is_better"] = [direction_name(h) for h in data["higher_is_better"]]
     edited = st.data_editor(
         data, num_rows="add", column_config=_editor_config(lang), hide_index=False, key=EDITOR_KEY
     )

@@ -66,10 +66,11 @@ def indicator_info(code: str, lang: str) -> tuple[str, str, str]:
     return str(row[f"name_{lang}"]), str(row["unit"]), str(row[f"rule_{lang}"] or "")
 
 
-def indicator_directions() -> dict[str, bool]:
-    """Higher is better, per indicator code, as the stored catalogue says (organizers may edit it)."""
+def indicator_directions() -> dict[str, bool | None]:
+    """Higher is better (True), lower (False) or neither (None), per indicator code, as the stored
+    catalogue says (organizers may edit it)."""
     indicators = load_indicators(data_version())
-    return {str(code): bool(h) for code, h in indicators["higher_is_better"].items()}
+    return {str(code): None if pd.isna(h) else bool(h) for code, h in indicators["higher_is_better"].items()}
 
 
 def sources_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

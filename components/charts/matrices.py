@@ -231,7 +231,7 @@ def _map_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_map_chart(
-    table: pd.DataFrame, lang: str, value_title: str = "", higher: bool = True, mine: str | None = None
+    table: pd.DataFrame, lang: str, value_title: str = "", higher: bool | None = True, mine: str | None = None
 ) -> alt.LayerChart:
     """Choropleth of the region; countries without data grey; small island states also as dots;
     the reader's own country (MINE, its name in LANG) outlined in black.
@@ -247,8 +247,12 @@ def build_map_chart(
     colour = alt.Color(
         "value:Q",
         title=title,
-        # darker is better: a lower-is-better share runs the other way
-        scale=alt.Scale(scheme=alt.SchemeParams("blues", extent=[0.2, 1]), zero=False, reverse=not higher),
+        # darker is better: a lower-is-better share runs the other way; neither: darker is higher, in purples
+        scale=alt.Scale(
+            scheme=alt.SchemeParams("blues" if higher is not None else "purples", extent=[0.2, 1]),
+            zero=False,
+            reverse=higher is False,
+        ),
         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220, titleLimit=360),
     )
     tooltip = [alt.Tooltip("name:N", title=t("axes.country", lang)), alt.Tooltip("value_text:N", title=title)]

@@ -18,6 +18,7 @@ from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 from components.charts.cuts import SOURCE_COLUMNS
 from components.charts.matrices import to_page_spec, to_spec
 from components.shell.data import data_version, load_indicators
+from data_access.core.catalogues import direction_name
 from data_access.core.formatting import format_table_number
 from data_access.core.i18n import t
 from data_access.reports.chart_export import (
@@ -182,7 +183,7 @@ def render_about(code: str, lang: str) -> None:
         return
     row = indicators.loc[code]
     parts = [str(row[f"description_{lang}"] or ""), str(row[f"rule_{lang}"] or "")]
-    direction = t("compare.about_higher" if bool(row["higher_is_better"]) else "compare.about_lower", lang)
+    direction = t(f"compare.about_{direction_name(row['higher_is_better'])}", lang)
     label = t("compare.about", lang, indicator=str(row[f"name_{lang}"]))
     with st.expander(label, icon=":material/info:", key=f"about_{code}", on_change="rerun") as about:
         if about.open:  # drawn only when read: a filter change costs nothing more

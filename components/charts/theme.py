@@ -26,6 +26,8 @@ VERDICT_COLORS = {
     "down": "#D55E00",
     "better": "#0072B2",  # a tested difference read with the indicator's direction
     "worse": "#D55E00",
+    "higher": "#8E6AA8",  # a tested difference where neither way is better: no blue or orange
+    "lower": "#A6761D",
     "significant": "#0072B2",
     "not_significant": "#BDBDBD",
 }

@@ -45,11 +45,11 @@ def bundle_name(view: View, *parts: object) -> str:
 
 def _with_verdicts(frame: pd.DataFrame, lang: str, higher: bool | None = None) -> pd.DataFrame:
     """Country names and verdict labels; with the indicator's direction (HIGHER is better or not),
-    each tested verdict also reads better or worse, and a tone column colours it so."""
+    each tested verdict also reads better or worse, and a tone column colours it so (None:
+    neither way is better, so a tested difference reads above or below, in neutral colours)."""
     out = with_country(frame, lang)
     out["verdict_label"] = [chart_text.verdict_label(v, lang, higher) for v in out["verdict"]]
-    if higher is not None:
-        out["tone"] = tones(out["verdict"], higher)
+    out["tone"] = tones(out["verdict"], higher)
     return out
 
 

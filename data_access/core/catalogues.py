@@ -182,6 +182,18 @@ def resolve_group(value: object) -> str | None:
     return _label_lookup("group").get(fold(value))
 
 
+DIRECTIONS = ("higher", "lower", "neither")
+DIRECTION_VALUES: dict[str, bool | None] = {"higher": True, "lower": False, "neither": None}
+
+
+def direction_name(value: object) -> str:
+    """An indicator's direction as a word: higher, lower or neither (the catalogue stores True,
+    False or None, a frame reads None back as NaN; the shipped CSV writes true, false or neither)."""
+    if value is None or value == "neither" or value != value:  # value != value: NaN
+        return "neither"
+    return "higher" if value in (True, "true") else "lower"  # a frame's numpy True too
+
+
 @cache
 def default_indicators() -> tuple[Indicator, ...]:
     """The shipped indicator catalogue (reference/indicators.csv)."""
@@ -191,7 +203,7 @@ def default_indicators() -> tuple[Indicator, ...]:
         Indicator.model_validate(
             r
             | {
-                "higher_is_better": r["higher_is_better"] == "true",
+                "higher_is_better": DIRECTION_VALUES[direction_name(r["higher_is_better"])],
                 "min_value": float(r["min_value"]),
                 "max_value": float(r["max_value"]),
             }

@@ -30,7 +30,9 @@ class Indicator(SQLModel, table=True):
     unit: str  # score, percent, index, count, years
     min_value: float
     max_value: float
-    higher_is_better: bool = True
+    # None: neither way is better (level II is below the minimum in grade 6 and at it in grade 3)
+    # (no column default: the ORM would put True in place of an explicit None)
+    higher_is_better: bool | None = Field(default=True, sa_column_kwargs={"default": None})
     name_es: str
     name_pt: str
     name_en: str

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from data_access.core.actors import Actor, require_organizer
 from data_access.core.audit import record_audit
-from data_access.core.catalogues import DOMAINS, UNITS, list_indicators
+from data_access.core.catalogues import DIRECTION_VALUES, DIRECTIONS, DOMAINS, UNITS, list_indicators
 from data_access.core.errors import EncuentroError
 from data_access.core.i18n import fold, t
 from data_access.core.models import Indicator, Observation
@@ -100,6 +100,14 @@ def _vocabulary(kind: str, codes: tuple[str, ...]) -> dict[str, str]:
     return {fold(code): code for code in codes} | labels
 
 
+# A direction's words -> True, False or "neither" (stored as None; None here means unreadable)
+DIRECTION_WORDS: dict[str, str | bool | None] = {
+    fold(word): "neither" if name == "neither" else DIRECTION_VALUES[name]
+    for name in DIRECTIONS
+    for word in (name, *(t(f"template.direction.{name}", lang) for lang in LANGUAGES))
+} | {fold(w): "neither" for w in ("ninguno", "ninguna", "nenhum", "nenhuma", "neutral", "neutro")}
+
+
 def _read_bool(value: object) -> bool | None:
     if isinstance(value, bool | np.bool_ | int | float) and value in (0, 1):
         return bool(value)
@@ -173,10 +181,16 @@ def _check_range(
     return low, high
 
 
+def _read_direction(value: object) -> object:
+    """True (higher is better), False (lower), "neither", or None when unreadable: yes/no words, the
+    direction's code or its name in any language ("más bajo es mejor", "ninguno es mejor")."""
+    return DIRECTION_WORDS.get(fold(value), _read_bool(value))
+
+
 def _check_direction(c: Collector) -> pd.Series:
-    values = pd.Series(map_distinct(c.frame["higher_is_better"], _read_bool), index=c.frame.index)
+    values = pd.Series(map_distinct(c.frame["higher_is_better"], _read_direction), index=c.frame.index)
     unreadable = c.filled("higher_is_better") & values.isna()
-    c.flag(Code.TYPE_ERROR, "higher_is_better", unreadable, expect=Expect.BOOLEAN)
+    c.flag(Code.TYPE_ERROR, "higher_is_better", unreadable, expect=Expect.DIRECTION)
     return values
 
 
@@ -215,7 +229,7 @@ def _plain(column: str, value: Any) -> Any:
     if column in ("min_value", "max_value"):
         return float(value)
     if column == "higher_is_better":
-        return bool(value)
+        return None if value == "neither" else bool(value)
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 

@@ -80,7 +80,7 @@ def repairs_text(repairs: tuple[str, ...], lang: str) -> str:
 
 def lower_is_better(indicators: list[Indicator]) -> frozenset[str]:
     """Indicator codes whose rise is bad news (the share at level I, say)."""
-    return frozenset(i.code for i in indicators if not i.higher_is_better)
+    return frozenset(i.code for i in indicators if i.higher_is_better is False)
 
 
 def result_to_text(

@@ -47,7 +47,12 @@ def write_indicators_workbook(indicators: Iterable[Indicator]) -> bytes:
     wb = Workbook()
     ws = first_sheet(wb)
     ws.title = INDICATORS.code
-    rows = [list(FIELDS), *([getattr(i, name) for name in FIELDS] for i in indicators)]
+
+    def cell(indicator: Indicator, name: str) -> object:
+        value = getattr(indicator, name)
+        return "neither" if name == "higher_is_better" and value is None else value  # blank would be refused
+
+    rows: list[list[object]] = [list(FIELDS), *([cell(i, name) for name in FIELDS] for i in indicators)]
     for row, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
             put_cell(ws, row, column, value)

@@ -12,7 +12,7 @@ from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, default_
 from data_access.core.formatting import BABEL_LOCALES, format_number
 from data_access.core.i18n import t
 from data_access.stats.comparisons import MIN_LEVEL, PAIRS, Comparison
-from data_access.stats.direction import GOOD_WHEN_HIGH, higher_is_better, oriented, tone
+from data_access.stats.direction import GOOD_WHEN_HIGH, Direction, higher_is_better, oriented, tone
 
 DECIMALS = {"count": 0}
 ROMAN = ("I", "II", "III", "IV")
@@ -74,14 +74,16 @@ def missing_sentence(mine: str, lang: str) -> str:
     return t("charts.focus.missing", lang, country=country_name(mine, lang))
 
 
-def focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: bool = True) -> str:
+def focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: Direction = True) -> str:
     """Where FOCUS stands against the regional mean, tested when it can be."""
     rows = cmp.table[cmp.table["country_iso3"] == focus]
     if rows.empty:
         return missing_sentence(focus, lang)
     row = rows.iloc[0]
     verdict = row["verdict"]
-    judged = f" {t(f'charts.focus.tone.{tone(verdict, higher)}', lang)}" if verdict in GOOD_WHEN_HIGH else ""
+    judged = ""
+    if verdict in GOOD_WHEN_HIGH and higher is not None:  # neither way better: no judgement
+        judged = f" {t(f'charts.focus.tone.{tone(verdict, higher)}', lang)}"
     if verdict == "none":
         diff = float(row["diff"])
         verdict = "above_untested" if diff > 0 else "below_untested" if diff < 0 else "equal_untested"
@@ -91,9 +93,9 @@ def focus_sentence(cmp: Comparison, focus: str, unit: str, lang: str, higher: bo
     ) + judged  # fmt: skip
 
 
-def _direction_sentence(cmp: Comparison, unit: str, lang: str, higher: bool) -> str:
+def _direction_sentence(cmp: Comparison, unit: str, lang: str, higher: Direction) -> str:
     """For a lower-is-better indicator, who has the most favourable (lowest) figure."""
-    if higher:
+    if higher is not False:
         return ""
     _, _, best, best_value = _extremes(cmp.table, "value", lang)
     return " " + t("charts.direction.lower", lang, best=best, best_value=format_value(best_value, unit, lang))
@@ -105,7 +107,7 @@ def caption_ranking(
     unit: str,
     lang: str,
     focus: str | None = None,
-    higher: bool = True,
+    higher: Direction = True,
 ) -> str:
     """Highest, lowest, the regional average, and where the focus country stands."""
     if cmp.table.empty or cmp.mean is None:
@@ -121,7 +123,7 @@ def caption_ranking(
     return f"{summary} {focus_sentence(cmp, focus, unit, lang, higher)}"
 
 
-def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str, higher: bool = True) -> str:
+def caption_map(cmp: Comparison, indicator_name: str, unit: str, lang: str, higher: Direction = True) -> str:
     """The ranking summary, plus how countries without data are drawn."""
     if cmp.table.empty or cmp.mean is None:
         return t("charts.no_data", lang)
@@ -178,7 +180,7 @@ def caption_trend(
     indicator_name: str,
     unit: str,
     lang: str,
-    higher: bool = True,
+    higher: Direction = True,
 ) -> str:
     """The regional average over time, the spread of country changes, and what was tested."""
     if changes.empty and regional.empty:
@@ -191,7 +193,7 @@ def caption_trend(
     )
     labels = {"up": "up", "down": "down", "same": "same"}
     parts.append(significance_sentence(changes["verdict"], "charts.trend.tested", labels, lang))
-    if not higher:
+    if higher is False:
         parts.append(t("charts.direction.lower_trend", lang))
     return " ".join(parts)
 
@@ -238,12 +240,14 @@ def column_label(column: str, lang: str) -> str:
     return f"{name} · {SUBJECTS[subject][lang]}" if subject in SUBJECTS else name
 
 
-def caption_heatmap(table: pd.DataFrame, lang: str, directions: dict[str, bool] | None = None) -> str:
+def caption_heatmap(table: pd.DataFrame, lang: str, directions: dict[str, Direction] | None = None) -> str:
     """How many countries and columns, and the cells furthest above and below their column mean."""
     if table.empty:
         return t("charts.no_data", lang)
     codes = table["column"].str.partition("|")[0]
     favourable = oriented(table["std_diff"], codes.map(lambda code: higher_is_better(code, directions)))
+    if favourable.isna().all():  # only indicators where neither way is better: furthest from the mean
+        favourable = table["std_diff"]
     top, bottom = table.loc[favourable.idxmax()], table.loc[favourable.idxmin()]
 
     def label(row: pd.Series) -> str:

@@ -20,7 +20,7 @@ from data_access.stats.chart_text import (
     verdict_label,
 )
 from data_access.stats.comparisons import MIN_LEVEL, PAIRS
-from data_access.stats.direction import higher_is_better, oriented, tones
+from data_access.stats.direction import Direction, higher_is_better, oriented, tones
 
 
 def _mine_row(table: pd.DataFrame, mine: str) -> pd.Series | None:
@@ -33,7 +33,7 @@ def _inline(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def mine_trend(changes: pd.DataFrame, mine: str, unit: str, lang: str, higher: bool = True) -> str:
+def mine_trend(changes: pd.DataFrame, mine: str, unit: str, lang: str, higher: Direction = True) -> str:
     """MINE's first and last figure, its change and the change's verdict read with the direction."""
     row = _mine_row(changes, mine)
     if row is None:
@@ -73,7 +73,9 @@ def mine_levels(at_or_above: pd.DataFrame, mine: str, grade: int, lang: str) -> 
     )  # fmt: skip
 
 
-def mine_heatmap(table: pd.DataFrame, mine: str, lang: str, directions: dict[str, bool] | None = None) -> str:
+def mine_heatmap(
+    table: pd.DataFrame, mine: str, lang: str, directions: dict[str, Direction] | None = None
+) -> str:
     """In how many of the columns MINE is on the better or the worse side of the regional mean."""
     rows = table[table["country_iso3"] == mine]
     if rows.empty:
@@ -98,7 +100,7 @@ def mine_scatter(table: pd.DataFrame, mine: str, x_name: str, y_name: str, lang:
 
 
 def caption_profile(
-    table: pd.DataFrame, country: str, lang: str, directions: dict[str, bool] | None = None
+    table: pd.DataFrame, country: str, lang: str, directions: dict[str, Direction] | None = None
 ) -> str:
     """On how many indicators the country does better or worse than the region, and what was tested."""
     if table.empty:

@@ -99,6 +99,7 @@ class Expect(StrEnum):
     WORKING_GROUP = "working-group"
     DATE = "date"
     BOOLEAN = "boolean"
+    DIRECTION = "direction"
     UNIQUE_CODE = "unique-code"
     UNIQUE_KEY = "unique-key"
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
+from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, direction_name, lac_countries
 from data_access.core.i18n import normalize_lang, t
 from data_access.core.models import Indicator
 from data_access.workbooks.columns import ACTION_STATUSES, COMPLETIONS, MEMBER_ROLES, RESULTS, SheetSpec
@@ -117,7 +117,7 @@ def _add_catalogue(wb: Workbook, indicators: Sequence[Indicator], lang: str) -> 
             t(f"template.domain.{i.domain}", lang),
             t(f"template.unit.{i.unit}", lang),
             f"{i.min_value:g} – {i.max_value:g}",
-            t(f"template.direction.{'higher' if i.higher_is_better else 'lower'}", lang),
+            t(f"template.direction.{direction_name(i.higher_is_better)}", lang),
             getattr(i, f"name_{lang}"),
             getattr(i, f"description_{lang}"),
             getattr(i, f"rule_{lang}") or None,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from data_access.core.actors import CLI_ACTOR, Actor
-from data_access.core.catalogues import list_indicators
+from data_access.core.catalogues import direction_name, list_indicators
 from data_access.core.errors import NotAllowed
 from data_access.core.models import AuditEvent, Indicator
 from data_access.core.store import content_hash, get_data_version, session_scope
@@ -43,8 +43,13 @@ NEW = {
 
 @pytest.fixture
 def catalogue(engine) -> pd.DataFrame:
-    """The stored catalogue in the columns of reference/indicators.csv, one row per indicator."""
-    return list_indicator_frame(engine).loc[:, list(FIELDS)].astype(object)
+    """The stored catalogue in the columns of reference/indicators.csv, one row per indicator; a
+    direction of neither written as the CSV and the editor write it (a blank cell is refused)."""
+    frame = list_indicator_frame(engine).loc[:, list(FIELDS)].astype(object)
+    frame["higher_is_better"] = [
+        direction_name(h) if h is None or h != h else h for h in frame["higher_is_better"]
+    ]
+    return frame
 
 
 def _state(engine):
@@ -243,3 +248,35 @@ def test_a_workbook_problem_names_the_sheet_and_the_excel_row(engine, settings):
 def test_a_file_that_is_not_a_workbook_is_one_problem(engine, settings):
     _, report = read_indicator_file(b"code,domain\n", settings=settings, state=_state(engine))
     assert [p.code for p in report.errors] == [Code.NOT_A_WORKBOOK]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("más bajo es mejor", False),
+        ("neither", None),
+        ("Ninguno es mejor", None),
+        ("sí", True),
+        ("higher", True),
+    ],
+)
+def test_a_direction_is_read_in_any_language_and_neither_is_kept(engine, catalogue, typed, stored):
+    frame = _with_new_row(catalogue.copy(), higher_is_better=typed)
+    save_indicators(engine=engine, actor=ORGANIZER, frame=frame)
+    with session_scope(engine) as session:
+        saved = {i.code: i for i in list_indicators(session=session)}["teachers_trained_pct"]
+    assert saved.higher_is_better is stored
+
+
+def test_an_unreadable_direction_names_the_three_choices(engine, catalogue):
+    frame = _with_new_row(catalogue.copy(), higher_is_better="depende")
+    _, report = validate_indicators(frame, state=_state(engine))
+    [problem] = [p for p in report.problems if p.column == "higher_is_better"]
+    assert problem.code == Code.TYPE_ERROR and problem.params.get("expect") == "direction"
+
+
+def test_the_shipped_level_ii_share_is_neither_way_better(engine):
+    """Level II is below the minimum in grade 6 and at it in grade 3: no direction of its own."""
+    with session_scope(engine) as session:
+        stored = {i.code: i.higher_is_better for i in list_indicators(session=session)}
+    assert stored["level_2_pct"] is None and stored["level_1_pct"] is False and stored["score_mean"] is True

@@ -351,3 +351,20 @@ def test_a_country_without_a_figure_is_named_as_missing() -> None:
         mine_scatter(SCATTER, "CHL", "X", "Y", "es"),
     ):
         assert text == t("charts.focus.missing", "es", country="Chile")
+
+
+def test_neither_way_better_reads_above_and_below_with_no_judgement() -> None:
+    """An indicator whose direction is neither: tested differences say above or below, never
+    better or worse; its colours are neutral tones; it counts for no side of the heatmap."""
+    verdicts = pd.Series(["above", "below", "same", "up"])
+    assert list(tones(verdicts, None)) == ["higher", "lower", "same", "higher"]
+    assert verdict_label("above", "es", None) == t("charts.verdict.above", "es")
+    assert oriented(pd.Series([1.0, -2.0]), None).isna().all()
+    caption = caption_ranking(TESTED, "Nivel II", "percent", "es", focus="PER", higher=None)
+    assert "mejor" not in caption and "peor" not in caption and "significativamente por encima" in caption
+    assert (
+        caption
+        == caption_ranking(TESTED, "Nivel II", "percent", "es", focus="PER", higher=True).split(
+            " En este indicador"
+        )[0]
+    )
