@@ -3,7 +3,7 @@ its submission history and the joint actions it leads or joins."""
 
 import streamlit as st
 
-from components.charts.panel import render_chart_panel
+from components.charts.panel import render_about, render_chart_panel
 from components.compare.filters import current_view, render_fields
 from components.country.profile import (
     load_profile_bundle,
@@ -15,6 +15,7 @@ from components.country.profile import (
 from components.present.deck import render_add_to_deck
 from components.shell.live import render_live_refresh
 from components.shell.setup import setup_page
+from components.shell.share import render_share
 from data_access.core.catalogues import country_name
 from data_access.core.i18n import t
 
@@ -25,6 +26,7 @@ st.caption(t("country.intro", ctx.lang))
 
 st.subheader(t("country.section_profile", ctx.lang), divider="gray")
 render_chart_panel(load_profile_bundle(ctx.version, iso3, ctx.lang), ctx.lang, key="country_profile")
+render_share("country", {"country": iso3}, ctx.lang, key="country_share")
 render_add_to_deck(ctx.actor, {"country": iso3}, ctx.lang, kind="country")
 
 view, options, cuts = current_view()
@@ -33,6 +35,7 @@ if not cuts.empty:
     render_fields(view, options, ("indicator", "grade", "subject", "year"), ctx.lang)
     trend, gaps = load_view_bundles(ctx.version, view, iso3, ctx.lang)
     render_chart_panel(trend, ctx.lang, key="country_trend")
+    render_about(view.indicator, ctx.lang)  # what the trend and the gaps measure, beside them
     st.subheader(t("country.section_gaps", ctx.lang), divider="gray")
     render_chart_panel(gaps, ctx.lang, key="country_gaps")
 

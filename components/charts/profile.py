@@ -11,8 +11,10 @@ import pandas as pd
 
 from components.charts.matrices import country_axis
 from components.charts.theme import (
+    REGIONAL_COLOR,
     STROKE,
     TWO_LINE_ROW,
+    VALUE_ROOM,
     VERDICT_LEGEND,
     ensure_verdict_label,
     finish,
@@ -42,7 +44,8 @@ def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
     key = "axes.std_difference" if field == "std_diff" else "axes.difference"
     # the title ends at the plot's right edge and may reach over the labels: whole on a phone
     axis = alt.Axis(titleAnchor="end", titleLimit=400, tickCount=5, labelOverlap="greedy")
-    x = alt.X(f"{field}:Q", title=t(key, lang), scale=alt.Scale(zero=True, nice=True), axis=axis)
+    scale = alt.Scale(zero=True, nice=True, padding=VALUE_ROOM)  # room for the figures at the bars' ends
+    x = alt.X(f"{field}:Q", title=t(key, lang), scale=scale, axis=axis)
     tooltip = [
         alt.Tooltip("row_label:N", title=t("axes.indicator", lang)),
         alt.Tooltip("value_text:N", title=t("axes.value", lang)),
@@ -57,4 +60,15 @@ def build_profile_chart(profile: pd.DataFrame, lang: str) -> alt.LayerChart:
         .encode(y=country_axis(list(data["row_label"]), "row_label"), x=x, color=colour, tooltip=tooltip)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black", size=1.5).encode(x=alt.X("x:Q"))
-    return finish(alt.layer(bars, zero), lang, rows_height(len(data), VERDICT_LEGEND, TWO_LINE_ROW))
+    # the country's own figure at each bar's end, outside it (no hover on a touch screen)
+    figures = [
+        alt.Chart(data)
+        .transform_filter(f"datum.{field} {sign} 0")
+        .mark_text(align=align, dx=dx, fontSize=11, color=REGIONAL_COLOR)
+        .encode(
+            y=alt.Y("row_label:N", sort=list(data["row_label"])), x=alt.X(f"{field}:Q"), text="value_text:N"
+        )
+        for sign, align, dx in ((">=", "left", 4), ("<", "right", -4))
+    ]
+    layers = alt.layer(bars, zero, *figures)
+    return finish(layers, lang, rows_height(len(data), VERDICT_LEGEND, TWO_LINE_ROW))

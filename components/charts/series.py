@@ -18,6 +18,7 @@ from components.charts.theme import (
     SERIES_COLORS,
     STROKE,
     TWO_LINE_ROW,
+    VALUE_ROOM,
     VERDICT_LEGEND,
     bottom_legend,
     ensure_verdict_label,
@@ -38,7 +39,6 @@ from data_access.core.i18n import fold, t
 
 VERDICT_ORDER = ("above", "same", "below", "none")
 DOT = {"filled": True, "opacity": 1, "stroke": STROKE}
-VALUE_ROOM = 46  # pixels kept at each end of a value axis for the value labels beside the marks
 
 
 def country_axis(order: list[str], mine: str | None = None) -> alt.Y:

@@ -50,6 +50,7 @@ TWO_LINE_ROW = 34  # a row whose label breaks into two lines
 EDGE_PADDING = {"left": 6, "top": 6, "right": 6, "bottom": 6}
 AXES_AND_LEGEND = 110  # Streamlit fits axes and the legend inside the chart's height
 VERDICT_LEGEND = 160  # axes plus a one-column legend of up to four verdicts
+VALUE_ROOM = 46  # pixels kept at each end of a value axis for the value labels beside the marks
 LABEL_LIMIT = 190  # "San Vicente y las Granadinas" at 12 px, unclipped
 FONT = 12
 

@@ -407,3 +407,10 @@ def test_map_outlines_my_country():
         for u in unit_with(build_map_chart(table, "es").to_dict(), "geoshape")
         if u["mark"].get("stroke") == "#000000"
     ]
+
+
+def test_profile_writes_each_figure_at_its_bars_end():
+    spec = build_profile_chart(profile_table(), "es").to_dict()
+    figures = unit_with(spec, "text")
+    assert [f["mark"]["align"] for f in figures] == ["left", "right"]  # right of a rise, left of a fall
+    assert {f["encoding"]["text"]["field"] for f in figures} == {"value_text"} and "741,2" in data_text(spec)
