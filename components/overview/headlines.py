@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.charts.panel import escape_markdown, marked, render_spec
+from components.charts.panel import escape_markdown, marked, render_about, render_spec
 from components.compare.views import load_bundle
 from components.shell.data import (
     data_version,
@@ -186,6 +186,7 @@ def render_map(lang: str, mine: str | None = None) -> None:
         return
     st.caption(escape_markdown(bundle.caption))
     render_spec(bundle.page_spec, "overview_map", bundle.caption)
+    render_about(view.indicator, lang)  # what the map shows, beside it
     st.page_link(
         "pages/compare.py",
         label=t("country.explore", lang),
