@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from components.shell.navigation import PAGES
 from data_access.core.i18n import t
@@ -49,6 +50,6 @@ def test_anonymous_visitor_sees_only_the_public_pages(server, page):
     wait_ready(page)
     sidebar = page.get_by_test_id("stSidebar")
     public = [p for p in PAGES if p.visible_to("anonymous")]
-    assert sidebar.get_by_role("link").count() == len(public)
+    expect(sidebar.get_by_role("link")).to_have_count(len(public))  # waits for the menu to be drawn
     for hidden in ("upload", "admin"):
         assert sidebar.get_by_role("link", name=t(f"nav.{hidden}", "es")).count() == 0
