@@ -47,6 +47,7 @@ class ChartBundle:
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
     mine: tuple[str, str] | None = None  # (TABLE's column, the reader's own country as written there)
     lang: str = ""  # the language TABLE's figures are written in on the page ("" leaves them numbers)
+    figure_columns: tuple[str, ...] = ()  # TABLE's columns written as text figures: aligned right
     spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report): full_spec()
     page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
     table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
@@ -62,6 +63,7 @@ class ChartBundle:
         if self.chart is not None and self.page_spec is None:
             self.page_spec = to_page_spec(self.chart)
             self.table_arrow = to_arrow(localized(marked(self.table, self.mine), self.lang))
+            self.figure_columns = tuple(fractional_columns(self.table)) if self.lang else ()
             self.sources_arrow = to_arrow(self.sources)
         return self
 
@@ -87,10 +89,15 @@ def marked(table: pd.DataFrame, mine: tuple[str, str] | None) -> pd.DataFrame:
     return out
 
 
+def fractional_columns(table: pd.DataFrame) -> list[str]:
+    """The columns of figures with decimals, which a page writes in its language."""
+    return [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
+
+
 def localized(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """TABLE as shown on the page: fractional figures written with LANG's decimal mark (a browser
     would use its own locale's); whole numbers (years, versions) stay as they are."""
-    columns = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])] if lang else []
+    columns = fractional_columns(table) if lang else []
     if not columns:
         return table
     out = table.copy()
@@ -151,7 +158,8 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
         with chart_tab:
             render_spec(bundle.page_spec, f"{key}_chart", bundle.caption)
         with table_tab:
-            st.dataframe(bundle.table_arrow, hide_index=True, width="stretch")
+            figures = {c: st.column_config.TextColumn(alignment="right") for c in bundle.figure_columns}
+            st.dataframe(bundle.table_arrow, hide_index=True, width="stretch", column_config=figures)
         with sources_tab:
             st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
     for note in bundle.notes:

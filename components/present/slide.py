@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.actions.table import load_actions, render_board
-from components.charts.panel import escape_markdown, render_spec
+from components.charts.panel import escape_markdown, render_about, render_spec
 from components.groups.cards import members_table
 from components.groups.loaders import load_groups, load_roster
 from components.report.meeting_report import slide_bundle
@@ -32,6 +32,7 @@ from data_access.core.i18n import t
 from data_access.meeting.deck import PresenterState, Slide, get_deck, set_presenter_state
 from data_access.reports.qr import view_url
 
+ONE_INDICATOR = ("ranking", "trend", "gaps", "map", "scatter")  # charts of one indicator, defined below
 TICK_S = 2
 BANNER_S = 20
 SEEN_VERSION_KEY = "present_seen_version"
@@ -180,6 +181,8 @@ def render_slide(slide: Slide, lang: str, key: str, projector: bool = False, min
     render_spec(spec, key, caption)
     for note in notes:
         st.caption(escape_markdown(note))
+    if not projector and slide.params.get("chart") in ONE_INDICATOR and slide.params.get("indicator"):
+        render_about(str(slide.params["indicator"]), lang)  # on a phone, what the slide measures
 
 
 def render_qr(slide: Slide, lang: str) -> str:
