@@ -8,11 +8,13 @@ a page, nor a file, nor one of Streamlit's or our own paths is redirected to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -40,9 +42,10 @@ def missing_page(scope: Scope, pages: frozenset[str]) -> str | None:
 class UnknownPageRedirect:
     """Send a browser asking for a page that does not exist to the overview, which names it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[Route] = ()) -> None:
         self.app = app
-        self.pages = known_pages()
+        # pages, and the first segment of our own routes (/healthz, /api/...): never redirected
+        self.pages = known_pages() | {route.path.strip("/").split("/")[0] for route in routes}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         segment = missing_page(scope, self.pages)

@@ -59,3 +59,4 @@ def test_the_served_app_redirects_with_the_language(server):
     assert response.status == 307 and response.getheader("location") == "/?missing=zzz&lang=pt"
     assert get(server, "/compare?lang=pt").status == 200
     assert get(server, "/_stcore/health", "*/*").status == 200
+    assert get(server, "/healthz").status == 200  # our own route, even asked for by a browser
