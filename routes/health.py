@@ -7,29 +7,20 @@ store: no address, no path, no error text.
 
 from __future__ import annotations
 
-from functools import cache
-
 from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from data_access.core.errors import EncuentroError
-from data_access.core.settings import get_settings
-from data_access.core.store import STORE_ERRORS, engine_for, get_data_version
+from data_access.core.store import STORE_ERRORS, configured_engine, get_data_version
 
 HEALTH_PATH = "/healthz"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@cache
-def _engine():  # the store's Engine (routes name no database type)
-    """One engine per process, made on the first check (nothing connects at import)."""
-    return engine_for(get_settings())
-
-
 def store_version() -> int:
-    return get_data_version(_engine())
+    return get_data_version(configured_engine())
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -13,8 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from data_access.core.settings import get_settings
-from data_access.core.store import engine_for
+from data_access.core.store import configured_engine
 from data_access.meeting.live import LIVE_PATH, LiveCache, shared_live_cache
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -23,7 +22,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 @cache
 def live_cache() -> LiveCache:
     """One shared copy per process, made on the first request (nothing connects at import)."""
-    return shared_live_cache(engine_for(get_settings()))
+    return shared_live_cache(configured_engine())
 
 
 async def live(request: Request) -> JSONResponse:

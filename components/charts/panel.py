@@ -46,7 +46,6 @@ class ChartBundle:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()  # a rule, a provisional warning: plain text from our catalogue
     mine: tuple[str, str] | None = None  # (TABLE's column, the reader's own country as written there)
-    lang: str = ""  # the language TABLE's figures are written in on the page ("" leaves them numbers)
     figure_columns: tuple[str, ...] = ()  # TABLE's columns written as text figures: aligned right
     spec: dict | None = None  # the chart's full Vega-Lite spec (downloads, report): full_spec()
     page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
@@ -57,13 +56,14 @@ class ChartBundle:
     def empty(self) -> bool:
         return self.chart is None or self.table.empty
 
-    def prepared(self) -> ChartBundle:
+    def prepared(self, lang: str = "") -> ChartBundle:
         """This bundle with its page spec and tables already in the Arrow form Streamlit sends,
-        ready to be shared across sessions unchanged (a rerun only copies bytes)."""
+        ready to be shared across sessions unchanged (a rerun only copies bytes); with LANG, the
+        table's figures written as that language writes them ("" leaves them numbers)."""
         if self.chart is not None and self.page_spec is None:
             self.page_spec = to_page_spec(self.chart)
-            self.table_arrow = to_arrow(localized(marked(self.table, self.mine), self.lang))
-            self.figure_columns = tuple(fractional_columns(self.table)) if self.lang else ()
+            self.table_arrow = to_arrow(localized(marked(self.table, self.mine), lang))
+            self.figure_columns = tuple(fractional_columns(self.table)) if lang else ()
             self.sources_arrow = to_arrow(self.sources)
         return self
 

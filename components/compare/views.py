@@ -192,12 +192,11 @@ BUNDLES_KEPT = 512  # views x languages held per process; a plenary looks at a f
 def load_bundle(version: int, view: View, lang: str) -> ChartBundle:
     """VIEW's bundle with its specs, built once per (data version, view, language) per process and
     shared by every session: callers read it and never change it. VERSION only keys the cache."""
-    return build_bundle(view, lang).prepared()
+    return build_bundle(view, lang).prepared(lang)
 
 
 def build_bundle(view: View, lang: str) -> ChartBundle:
     """The bundle for VIEW's chart type, titled as the filters describe it."""
     bundle = BUNDLES[view.chart](view, lang)
     bundle.title = f"{t(f'compare.chart.{view.chart}', lang)}: {view_summary(view, lang)}"
-    bundle.lang = lang
     return bundle

@@ -123,17 +123,13 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
 def load_profile_bundle(version: int, iso3: str, lang: str) -> ChartBundle:
     """The profile bundle, built once per (data version, country, language) per process and
     shared by every session; VERSION only keys the cache."""
-    bundle = profile_bundle(iso3, lang)
-    bundle.lang = lang
-    return bundle.prepared()
+    return profile_bundle(iso3, lang).prepared(lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=BUNDLES_KEPT)
 def load_view_bundles(version: int, view: View, iso3: str, lang: str) -> tuple[ChartBundle, ChartBundle]:
     """The country's trend and gaps for VIEW, built once per process; VERSION only keys the cache."""
-    trend, gaps = country_trend(view, iso3, lang), gaps_bundle(view, iso3, lang)
-    trend.lang = gaps.lang = lang
-    return trend.prepared(), gaps.prepared()
+    return country_trend(view, iso3, lang).prepared(lang), gaps_bundle(view, iso3, lang).prepared(lang)
 
 
 def gaps_bundle(view: View, iso3: str, lang: str) -> ChartBundle:

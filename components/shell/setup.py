@@ -8,6 +8,7 @@ params that are not handed over explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
@@ -93,13 +94,18 @@ def _on_mine_change() -> None:
     st.query_params[MINE_PARAM] = st.session_state[MINE_CHOICE_KEY]
 
 
+@cache
+def mine_choices(lang: str) -> tuple[str, ...]:
+    """ "" (none) and every country's code, in LANG's alphabetical order: sorted once per language."""
+    return ("", *sorted((c.iso3 for c in lac_countries()), key=lambda code: fold(country_name(code, lang))))
+
+
 def render_mine_choice(mine: str | None, lang: str) -> None:
     """A selector for the country to highlight, countries in LANG's alphabetical order."""
-    codes = sorted((c.iso3 for c in lac_countries()), key=lambda code: fold(country_name(code, lang)))
     st.session_state[MINE_CHOICE_KEY] = mine or ""
     st.selectbox(
         t("ui.my_country", lang),
-        ["", *codes],
+        mine_choices(lang),
         format_func=lambda code: country_name(code, lang) if code else t("ui.my_country_none", lang),
         key=MINE_CHOICE_KEY,
         on_change=_on_mine_change,

@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from sqlmodel import Session, col, create_engine
 from data_access.core.errors import EncuentroError, StoreBusy
 from data_access.core.i18n import t
 from data_access.core.models import DataVersion, utcnow
-from data_access.core.settings import Settings
+from data_access.core.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 BUSY_TIMEOUT_MS = 15_000
@@ -144,6 +145,13 @@ def engine_for(settings: Settings) -> Engine:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     keep_private(settings.data_dir, path)
     return make_engine(settings.database_url)
+
+
+@cache
+def configured_engine() -> Engine:
+    """The configured store's engine, one per process, made on first use: what the HTTP routes
+    share (pages have their own, cached by Streamlit)."""
+    return engine_for(get_settings())
 
 
 def alembic_config(engine: Engine | None) -> Config:

@@ -86,6 +86,13 @@ RESULTS = SheetSpec(
     ),
 )
 
+# A group's or an action's theme: Spanish as "tema", the other languages beside it
+THEMES = (
+    ColumnSpec("theme", "text", False, ("tema", "tema (es)", "theme (es)")),
+    ColumnSpec("theme_pt", "text", False, ()),
+    ColumnSpec("theme_en", "text", False, ()),
+)
+
 GROUPS = SheetSpec(
     "groups",
     ("grupos", "working groups", "grupos de trabajo", "grupos de trabalho"),
@@ -94,9 +101,7 @@ GROUPS = SheetSpec(
         ColumnSpec("name_es", "text", True, ("nombre (es)", "nome (es)", "name (es)")),
         ColumnSpec("name_pt", "text", True, ("nombre (pt)", "nome (pt)", "name (pt)")),
         ColumnSpec("name_en", "text", True, ("nombre (en)", "nome (en)", "name (en)")),
-        ColumnSpec("theme", "text", False, ("tema", "tema (es)", "theme (es)")),
-        ColumnSpec("theme_pt", "text", False, ()),
-        ColumnSpec("theme_en", "text", False, ()),
+        *THEMES,
         ColumnSpec("description_es", "text", False, ("descripcion (es)", "descrição (es)")),
         ColumnSpec("description_pt", "text", False, ("descripcion (pt)", "descrição (pt)")),
         ColumnSpec("description_en", "text", False, ("descripcion (en)", "descrição (en)")),
@@ -131,9 +136,7 @@ ACTIONS = SheetSpec(
         ColumnSpec("code", "text", True, ("codigo", "código", "id")),
         ColumnSpec("title", "text", True, ("titulo", "título")),
         ColumnSpec("description", "text", False, ("descripcion", "descrição")),
-        ColumnSpec("theme", "text", False, ("tema", "tema (es)", "theme (es)")),
-        ColumnSpec("theme_pt", "text", False, ()),
-        ColumnSpec("theme_en", "text", False, ()),
+        *THEMES,
         ColumnSpec(
             "group",
             "working_group",

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
@@ -15,7 +12,7 @@ import pytest
 from bench.server import serve
 from data_access.core.store import get_data_version, make_engine
 from routes.health import HEALTH_PATH
-from tests.browser.conftest import ROOT
+from tests.routes.conftest import init_store
 
 pytestmark = pytest.mark.slow
 
@@ -30,14 +27,7 @@ def get(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
 
 
 def test_healthz_says_whether_the_store_answers(tmp_path):
-    env = {"ENCUENTRO_DATA_DIR": str(tmp_path)}
-    subprocess.run(
-        [sys.executable, "manage.py", "init"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
+    env = init_store(tmp_path)
     store = tmp_path / "encuentro.db"
     engine = make_engine(f"sqlite:///{store}")
     version = get_data_version(engine)

@@ -4,17 +4,12 @@ watchers poll, and the map boundaries the charts refer to."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.server import serve
 from data_access.core.actors import Actor
 from data_access.core.catalogues import BOUNDARIES_FILE, BOUNDARIES_URL
 from data_access.core.store import get_data_version, make_engine
@@ -23,15 +18,6 @@ from data_access.meeting.live import LIVE_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data_dir = tmp_path_factory.mktemp("routes-data")
-    env = {**os.environ, "ENCUENTRO_DATA_DIR": str(data_dir)}
-    subprocess.run([sys.executable, "manage.py", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
-    with serve({"ENCUENTRO_DATA_DIR": str(data_dir)}) as url:
-        yield url, data_dir
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:

@@ -4,16 +4,9 @@ HTTP from a served app; pages, files, Streamlit's and our own paths pass untouch
 from __future__ import annotations
 
 import http.client
-import os
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
-import pytest
-
-from bench.server import serve
 from routes.unknown_pages import known_pages, missing_page
-from tests.browser.conftest import ROOT
 
 HTML = [(b"accept", b"text/html,application/xhtml+xml")]
 
@@ -32,21 +25,6 @@ def test_only_a_browsers_one_segment_address_that_names_no_page_is_missing():
     assert missing_page(scope("/zzz", method="POST"), pages) is None
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("unknown-pages")
-    env = {"ENCUENTRO_DATA_DIR": str(data)}
-    subprocess.run(
-        [sys.executable, "manage.py", "init"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
-    with serve(env) as url:
-        yield url
-
-
 def get(url: str, path: str, accept: str = "text/html") -> http.client.HTTPResponse:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -54,7 +32,8 @@ def get(url: str, path: str, accept: str = "text/html") -> http.client.HTTPRespo
     return connection.getresponse()
 
 
-def test_the_served_app_redirects_with_the_language(server):
+def test_the_served_app_redirects_with_the_language(served):
+    server, _ = served
     response = get(server, "/zzz?lang=pt")
     assert response.status == 307 and response.getheader("location") == "/?missing=zzz&lang=pt"
     assert get(server, "/compare?lang=pt").status == 200
