@@ -21,7 +21,7 @@ from data_access.core.formatting import visible_text
 from data_access.core.i18n import t
 from data_access.core.store import read_with
 from data_access.publishing.import_report import repairs_text
-from data_access.publishing.imports import CheckedFile, check_file
+from data_access.publishing.imports import CheckedFile, by_second_reader, check_file
 from data_access.publishing.versions import active_results
 from data_access.workbooks.template import build_results_template
 
@@ -199,8 +199,13 @@ def render_uploader(country_iso3: str, lang: str) -> Upload | None:
     with st.spinner(t("upload.checking", lang)):
         upload = _check(uploaded.getvalue(), uploaded.name, country_iso3)
     st.text(t("upload.file_checked", lang, name=visible_text(upload.file_name)))
-    if upload.checked.repairs:  # read, but only after rewriting its package: say so
-        st.caption(t("upload.repaired", lang, what=repairs_text(upload.checked.repairs, lang)))
+    checked = upload.checked
+    if checked.repairs:  # read, but only after rewriting its package: say so
+        st.caption(
+            t("upload.repaired", lang, what=repairs_text(checked.repairs, lang), reader=checked.reader)
+        )
+    if by_second_reader(checked.reader):  # calamine refused it: say which reader read it
+        st.info(t("upload.second_reader", lang, reader=checked.reader))
     if upload.checked.kind != "results":
         st.error(t("upload.not_results", lang))
     return upload

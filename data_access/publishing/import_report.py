@@ -13,7 +13,7 @@ import pandas as pd
 from data_access.core.i18n import t
 from data_access.core.models import Indicator
 from data_access.meeting.records import MeetingOutcome
-from data_access.publishing.imports import ImportResult
+from data_access.publishing.imports import ImportResult, by_second_reader
 from data_access.publishing.ingest import PublishOutcome
 from data_access.publishing.publish_plan import PublishPlan, cycle_label
 
@@ -94,7 +94,10 @@ def result_to_text(
     elif not result.published:
         lines.append(t("cli.rejected", lang, file=result.file_name, errors=result.report.error_count))
     if result.repairs:
-        lines.append("  " + t("cli.repaired", lang, what=repairs_text(result.repairs, lang)))
+        what = repairs_text(result.repairs, lang)
+        lines.append("  " + t("cli.repaired", lang, what=what, reader=result.reader))
+    if by_second_reader(result.reader):
+        lines.append("  " + t("cli.second_reader", lang, reader=result.reader))
     for plan in result.plans:
         lines += ["  " + line for line in plan_lines(plan, lang, lower_better)]
     lines += [f"  [{p.severity}] {p.code}: {p.message(lang)}" for p in result.report.problems]
@@ -141,5 +144,5 @@ def result_to_json(
         ],
         "problems": frame.astype(object).where(frame.notna(), None).to_dict("records"),
         "changes": [plan_to_json(plan, lower_better) for plan in result.plans],
-        "reader": {"name": "python-calamine", "repairs": list(result.repairs)},
+        "reader": {"name": result.reader, "repairs": list(result.repairs)},
     }

@@ -33,10 +33,17 @@ from data_access.publishing.ingest import (
 from data_access.publishing.publish_plan import UPDATE, PublishPlan, plan_publish
 from data_access.workbooks.columns import ACTIONS, MEMBERS
 from data_access.workbooks.problems import Code, Problem, Report, WorkbookError
+from data_access.workbooks.sheet_worker import CALAMINE
 from data_access.workbooks.validation import validate_results
 from data_access.workbooks.workbook import RawSheet, RawWorkbook, paused_gc, read_workbook
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE = "sqlite3"  # the reader named for an SQLite import
+
+
+def by_second_reader(reader: str) -> bool:
+    """Whether READER is the second reader, which read a workbook calamine refused (worth saying)."""
+    return reader not in (CALAMINE, SQLITE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class ImportResult:
     outcomes: tuple[PublishOutcome | meeting.MeetingOutcome, ...] = ()  # empty when rejected
     previewed: tuple[PublishPlan, ...] = ()  # a dry run's plans, one per country (nothing written)
     repairs: tuple[str, ...] = ()  # how the package was put in standard form before reading it
+    reader: str = CALAMINE  # the second reader's name when calamine could not read the file
 
     @property
     def published(self) -> bool:
@@ -76,6 +84,7 @@ class CheckedFile:
     members: pd.DataFrame | None = None  # roster files
     actions: pd.DataFrame | None = None  # actions files
     repairs: tuple[str, ...] = ()  # how the package was put in standard form before reading it
+    reader: str = CALAMINE  # the second reader's name when calamine could not read the file
 
     def publishable(self, *, accept_warnings: bool = True) -> bool:
         """No errors (and, unless accepted, no warnings): what import_file would publish."""
@@ -127,9 +136,13 @@ def import_file(
     with paused_gc():
         checked = _check(engine, settings, data, file_name, country)
         if not checked.publishable(accept_warnings=accept_warnings):
-            return ImportResult(file_name, checked.kind, checked.report, repairs=checked.repairs)
+            return ImportResult(
+                file_name, checked.kind, checked.report, repairs=checked.repairs, reader=checked.reader
+            )
         outcomes = _publish(engine, checked, data, actor, country, mode, confirm_removals)
-    return ImportResult(file_name, checked.kind, checked.report, outcomes, repairs=checked.repairs)
+    return ImportResult(
+        file_name, checked.kind, checked.report, outcomes, repairs=checked.repairs, reader=checked.reader
+    )
 
 
 def preview_file(
@@ -144,7 +157,14 @@ def preview_file(
     """What import_file would do, nothing written: the check and, for results, each country's plan."""
     checked = check_file(engine=engine, settings=settings, data=data, file_name=file_name, country=country)
     plans = plan_results(engine, checked, mode) if checked.kind == "results" and checked.report.ok else ()
-    return ImportResult(file_name, checked.kind, checked.report, previewed=plans, repairs=checked.repairs)
+    return ImportResult(
+        file_name,
+        checked.kind,
+        checked.report,
+        previewed=plans,
+        repairs=checked.repairs,
+        reader=checked.reader,
+    )
 
 
 def plan_results(engine: Engine, checked: CheckedFile, mode: str = UPDATE) -> tuple[PublishPlan, ...]:
@@ -175,15 +195,23 @@ def _check(
     if kind == "roster":
         group_frame, members, report = read_roster(raw, known_groups=groups)
         return CheckedFile(
-            file_name, kind, noted + report, groups=group_frame, members=members, repairs=raw.repairs
+            file_name,
+            kind,
+            noted + report,
+            groups=group_frame,
+            members=members,
+            repairs=raw.repairs,
+            reader=raw.reader,
         )
     if kind == "actions":
         actions, report = read_actions(raw, known_groups=groups, indicators=indicators)
-        return CheckedFile(file_name, kind, noted + report, actions=actions, repairs=raw.repairs)
+        return CheckedFile(
+            file_name, kind, noted + report, actions=actions, repairs=raw.repairs, reader=raw.reader
+        )
     frame, report = validate_results(raw, indicators=indicators, expected_country=country)
     if report.ok and frame.empty:
         report = Report((*report.problems, Problem(Code.EMPTY_SHEET, sheet=raw.sheets[0].name)))
-    return CheckedFile(file_name, kind, noted + report, results=frame, repairs=raw.repairs)
+    return CheckedFile(file_name, kind, noted + report, results=frame, repairs=raw.repairs, reader=raw.reader)
 
 
 def _publish(
@@ -247,4 +275,4 @@ def read_sqlite(data: bytes, *, settings: Settings) -> RawWorkbook:
             raise WorkbookError(Code.CORRUPT_FILE) from None
     if len(rows) > settings.max_rows:
         raise WorkbookError(Code.TOO_MANY_ROWS, sheet=table, rows=len(rows), limit=settings.max_rows)
-    return RawWorkbook("sqlite", [RawSheet(table, True, [header, *rows])])
+    return RawWorkbook("sqlite", [RawSheet(table, True, [header, *rows])], reader=SQLITE)

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from data_access.core.formatting import neutralize_csv_text
-from data_access.workbooks.writing import first_sheet, plain_value, put_cell, workbook_bytes
+from data_access.core.sheet_writing import first_sheet, plain_value, put_cell, workbook_bytes
 
 EXPORT_WIDTH = 900  # px: a "container" width has no container outside the page
 _MAX_COLUMN_WIDTH = 60

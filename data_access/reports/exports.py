@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from data_access.core.catalogues import default_indicators
 from data_access.core.formatting import neutralize_csv_text
 from data_access.core.models import Indicator
+from data_access.core.sheet_writing import first_sheet, put_cell, workbook_bytes
 from data_access.publishing.catalogue_edit import FIELDS, INDICATORS
 from data_access.workbooks.columns import RESULTS
 from data_access.workbooks.template import CANONICAL_COLUMNS, write_results_workbook
-from data_access.workbooks.writing import first_sheet, put_cell, workbook_bytes
 
 _INTEGER_COLUMNS = ("year", "grade", "n")
 

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from data_access.core.catalogues import GROUPS, SUBJECTS
 from data_access.core.i18n import normalize_lang, t
+from data_access.core.sheet_writing import first_sheet, plain_value, put_cell, workbook_bytes
 from data_access.publishing.diff import COMPARED, STATUSES
 from data_access.workbooks.problems import REPORT_COLUMNS, Report
-from data_access.workbooks.writing import first_sheet, plain_value, put_cell, workbook_bytes
 
 _WIDTHS = {"severity": 10, "code": 22, "sheet": 14, "row": 8, "column": 16, "value": 24, "expected": 36}
 _MESSAGE_WIDTH = 90

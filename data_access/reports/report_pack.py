@@ -17,10 +17,10 @@ from sqlalchemy import Engine
 
 from data_access.core.catalogues import country_name, list_indicators
 from data_access.core.i18n import normalize_lang, t
+from data_access.core.sheet_writing import plain_value, put_cell, workbook_bytes
 from data_access.core.store import read_with
 from data_access.reports.exports import export_results_xlsx
 from data_access.stats import queries
-from data_access.workbooks.writing import plain_value, put_cell, workbook_bytes
 
 SOURCE_COLUMNS = ("iso3", "country", "version", "published", "file", "rows", "years", "source")
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7")

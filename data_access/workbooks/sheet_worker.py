@@ -2,8 +2,9 @@
 
 Layer: data_access, run by workbook.py as
 `python -m data_access.workbooks.sheet_worker MEMORY_MB MAX_ROWS CPU_S`.
-It imports only the standard library and python_calamine, caps its own memory and CPU time
-first, and dies with its parent.
+It imports only the standard library and python_calamine (and, for a file calamine refuses,
+second_reader with openpyxl or odfpy), caps its own memory and CPU time first, and dies with its
+parent.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 DEFAULT_CPU_S = 60
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CALAMINE = "python-calamine"
 ENDOFCHAIN, FIRST_MARKER, DIFSECT = 0xFFFFFFFE, 0xFFFFFFFA, 0xFFFFFFFC
 ENCRYPTION_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
 DATE_TYPES = {datetime.date, datetime.datetime, datetime.time, datetime.timedelta}
@@ -187,8 +190,23 @@ def pack_rows(rows: list[list[Any]]) -> tuple[bytes, list[int]]:
 
 
 def read_sheets(data: bytes, max_rows: int) -> tuple[Any, ...]:
-    """Parse DATA: ("ok", [(name, visible, packed rows, dated columns)]) or ("too-many-rows", name, rows)."""
+    """Parse DATA: ("ok", [(name, visible, packed rows, dated columns)], reader) or
+    ("too-many-rows", name, rows). A zipped workbook that calamine refuses, or in which it finds no
+    sheet, goes to the second reader before it is called unreadable (Excel may open it)."""
     import python_calamine  # after cap_memory, so the cap covers everything calamine allocates
+
+    try:
+        return _calamine_sheets(data, max_rows)
+    except (MemoryError, python_calamine.PasswordError):
+        raise
+    except BaseException as error:  # calamine panics arrive as BaseException (pyo3 PanicException)
+        if not data.startswith(ZIP_MAGIC):
+            raise
+        return _second_reader(data, max_rows, error)
+
+
+def _calamine_sheets(data: bytes, max_rows: int) -> tuple[Any, ...]:
+    import python_calamine
 
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
@@ -203,7 +221,27 @@ def read_sheets(data: bytes, max_rows: int) -> tuple[Any, ...]:
         packed, dated = pack_rows(sheet.to_python(skip_empty_area=False))
         visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
         sheets.append((meta.name, visible, packed, dated))
-    return ("ok", sheets)
+    if not sheets and data.startswith(ZIP_MAGIC):
+        return _second_reader(data, max_rows, None)
+    return ("ok", sheets, CALAMINE)
+
+
+def _second_reader(data: bytes, max_rows: int, failure: BaseException | None) -> tuple[Any, ...]:
+    """What openpyxl or odfpy read of DATA; when they fail too, calamine's own failure stands
+    (or, when calamine found no sheet, its empty answer)."""
+    from data_access.workbooks import second_reader  # imports only the standard library here
+
+    try:
+        reader, sheets = second_reader.read(data, max_rows)
+    except second_reader.TooManyRows as error:
+        return ("too-many-rows", error.sheet, error.rows)
+    except MemoryError:
+        raise
+    except Exception:
+        if failure is not None:
+            raise failure from None
+        return ("ok", [], CALAMINE)
+    return ("ok", [(name, visible, *pack_rows(rows)) for name, visible, rows in sheets], reader)
 
 
 def exit_code_for(error: BaseException) -> int:

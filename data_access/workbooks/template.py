@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, direction_name, lac_countries
 from data_access.core.i18n import normalize_lang, t
 from data_access.core.models import Indicator
+from data_access.core.sheet_writing import first_sheet, plain_value, put_cell, workbook_bytes
 from data_access.workbooks.columns import ACTION_STATUSES, COMPLETIONS, MEMBER_ROLES, RESULTS, SheetSpec
-from data_access.workbooks.writing import first_sheet, plain_value, put_cell, workbook_bytes
 
 # The results frame's column for each RESULTS column code (the rest share their code).
 RESULT_FIELDS = {"country": "country_iso3", "indicator": "indicator_code"}

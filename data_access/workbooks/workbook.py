@@ -49,6 +49,7 @@ class RawWorkbook:
     sheets: list[RawSheet]
     macros: bool = False  # macro code inside, found by content whatever the file's name (never run)
     repairs: tuple[str, ...] = ()  # how the package was put in standard form first (package_form)
+    reader: str = sheet_worker.CALAMINE  # or the second reader that read what calamine refused
 
 
 MAX_ZIP_ENTRIES = 10_000
@@ -76,7 +77,8 @@ def read_workbook(data: bytes, *, settings: Settings) -> RawWorkbook:
         size_mb = round(len(data) / MB, 1)
         raise WorkbookError(Code.FILE_TOO_LARGE, size_mb=size_mb, limit_mb=settings.max_upload_mb)
     if data.startswith(OLE_MAGIC):  # the child checks the container, encryption included
-        return RawWorkbook("xls", parse_sheets(data, settings=settings))
+        sheets, reader = parse_sheets(data, settings=settings)
+        return RawWorkbook("xls", sheets, reader=reader)
     if not data.startswith(ZIP_MAGIC):
         raise WorkbookError(Code.NOT_A_WORKBOOK)
     try:
@@ -89,8 +91,8 @@ def read_workbook(data: bytes, *, settings: Settings) -> RawWorkbook:
                 check_zip_directory(zf, settings=settings)
             kind = zip_format(zf)
             scan = None if kind == "ods" else functools.partial(scan_sheets, zf, settings=settings)
-            sheets = parse_sheets(data, settings=settings, scan=scan)
-            return RawWorkbook(kind, sheets, has_macros(zf), repairs)
+            sheets, reader = parse_sheets(data, settings=settings, scan=scan)
+            return RawWorkbook(kind, sheets, has_macros(zf), repairs, reader)
     except ZIP_ERRORS as error:  # what zipfile and zlib raise on damaged or truncated input
         raise WorkbookError(Code.CORRUPT_FILE) from error
 
@@ -135,8 +137,9 @@ def zip_format(zf: zipfile.ZipFile) -> str:
 
 def parse_sheets(
     data: bytes, *, settings: Settings, scan: Callable[[], dict[str, list[str]]] | None = None
-) -> list[RawSheet]:
-    """Run the capped child on DATA while SCAN checks the XML here; a refusal by the scan wins."""
+) -> tuple[list[RawSheet], str]:
+    """Run the capped child on DATA while SCAN checks the XML here; a refusal by the scan wins.
+    Returns the sheets and the name of the reader that read them."""
     deadline = time.monotonic() + settings.parse_timeout_s
     cpu_s = int(settings.parse_timeout_s) + 5  # the child's own limit, should the parent be gone
     command = [*WORKER, str(settings.parse_memory_mb), str(settings.max_rows), str(cpu_s)]
@@ -169,7 +172,7 @@ def _untag(rows: list[list[object]], columns: list[int]) -> None:
                 row[at] = FROM_TAG[value[0]](*value[1:])
 
 
-def _sheets(out: bytes, formulas: dict[str, list[str]], settings: Settings) -> list[RawSheet]:
+def _sheets(out: bytes, formulas: dict[str, list[str]], settings: Settings) -> tuple[list[RawSheet], str]:
     """Unmarshal the child's answer (data only: marshal builds no objects that run code)."""
     try:
         answer = marshal.loads(out)
@@ -183,7 +186,7 @@ def _sheets(out: bytes, formulas: dict[str, list[str]], settings: Settings) -> l
             rows = marshal.loads(packed)
             _untag(rows, dated)
             sheets.append(RawSheet(name, visible, rows, formulas.get(name, [])))
-    return sheets
+    return sheets, answer[2]
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -265,3 +266,19 @@ def test_filter_report_by_severity_and_code():
     assert len(filter_report(report).problems) == 3
     assert [p.code for p in filter_report(report, severities=["warning"]).problems] == [Code.UNKNOWN_COLUMN]
     assert [p.code for p in filter_report(report, codes=["wrong-country"]).problems] == [Code.WRONG_COUNTRY]
+
+
+def test_a_file_calamine_refuses_says_which_reader_read_it(engine):
+    """Excel opens an .xlsx without its root relationships; calamine cannot, openpyxl can."""
+    with zipfile.ZipFile(SAMPLE_PER) as zf:
+        kept = [(i.filename, zf.read(i)) for i in zf.infolist() if i.filename != "_rels/.rels"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in kept:
+            zf.writestr(name, body)
+    at = upload(
+        open_upload(account(engine, "coord_per", country="PER"), lang="pt"), "PER.xlsx", buffer.getvalue()
+    )
+    assert t("upload.second_reader", "pt", reader="openpyxl") in [i.value for i in at.info]
+    # and it read every figure as calamine reads the untouched file: the same as published
+    assert t("upload.same_figures", "pt", version=1, country="Peru") in [i.value for i in at.info]

@@ -11,6 +11,7 @@ from data_access.core.actors import CLI_ACTOR, Actor
 from data_access.core.catalogues import direction_name, list_indicators
 from data_access.core.errors import NotAllowed
 from data_access.core.models import AuditEvent, Indicator
+from data_access.core.sheet_writing import workbook_bytes
 from data_access.core.store import content_hash, get_data_version, session_scope
 from data_access.publishing.catalogue_edit import (
     FIELDS,
@@ -24,7 +25,6 @@ from data_access.publishing.ingest import publish_results
 from data_access.reports.exports import write_indicators_workbook
 from data_access.stats.queries import list_indicator_frame
 from data_access.workbooks.problems import Code
-from data_access.workbooks.writing import workbook_bytes
 
 ORGANIZER = Actor("org", "organizer")
 SCORE = {"code": "score_mean", "domain": "learning", "unit": "score", "min_value": 300.0, "max_value": 1100.0}

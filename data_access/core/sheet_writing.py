@@ -1,7 +1,7 @@
 """Writing cells and workbooks safely and byte for byte: text that stays text (never a formula),
 numbers at full precision, and the same bytes for the same content (fixed zip and docProps times).
 
-Layer: data_access. Used by the templates and by every export and report workbook.
+Layer: data_access (core). Used by the templates and by every export and report workbook.
 """
 
 from __future__ import annotations
