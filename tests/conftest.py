@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.core.catalogues import seed_reference
-from data_access.core.login_throttle import LOGIN_THROTTLE
+from data_access.core.logins import LOGIN_THROTTLE
 from data_access.core.settings import Settings, get_settings
 from data_access.core.store import make_engine, migrate, session_scope
 

@@ -1,65 +1,93 @@
-"""Login and logout in the sidebar. A login lives in its browser tab (Streamlit session state):
-a reload or a new tab starts anonymous again, and nothing is kept in cookies.
+"""Login and logout in the sidebar (and on a gated page). The forms post to /auth/login and
+/auth/logout (routes/auth.py), so a password never passes through a widget's state; the session
+lives in an HttpOnly cookie that every page reads here, so a reload, a second tab and a phone keep
+the login until it is ended.
 
 Layer: components. Authorization itself is checked in data_access on every write.
 """
 
 from __future__ import annotations
 
+import html
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from components.shell.data import get_engine
-from data_access.core import accounts
+from components.shell.data import get_app_settings, get_engine
+from components.shell.navigation import Page
+from data_access.core import logins
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
 from data_access.core.catalogues import country_name
-from data_access.core.errors import EncuentroError
+from data_access.core.errors import InvalidCredentials
 from data_access.core.i18n import t
 
-AUTH_KEY = "auth_actor"
-CLOSE_MENU_KEY = "auth_close_menu"  # after a login, a phone's menu gets out of the way (setup.py)
+# AppTest cannot send cookies (its context cannot seed them), so app tests hand a session's token
+# to the page here; a browser always sends the cookie, and nothing in the app writes this key.
+TOKEN_KEY = "auth_token"
+
+
+def session_token() -> str | None:
+    """This browser's session token, from its cookie."""
+    cookie = st.context.cookies.get(logins.SESSION_COOKIE)
+    token = cookie if isinstance(cookie, str) else st.session_state.get(TOKEN_KEY)  # AppTest: no cookies
+    return token or None
 
 
 def current_actor() -> Actor:
-    """The logged-in user of this tab, re-read so a disabled account loses access at once."""
-    actor = st.session_state.get(AUTH_KEY)
-    if actor is None:
+    """Who is logged in, read from the store on every rerun: a session ended elsewhere (logout in
+    another tab, a disabled account, a new password, an organizer) is anonymous at once."""
+    token = session_token()
+    if not token:
         return ANONYMOUS_ACTOR
-    fresh = accounts.get_actor(get_engine(), actor.username)
-    if fresh is None:
-        del st.session_state[AUTH_KEY]
-        return ANONYMOUS_ACTOR
-    return fresh
+    actor = logins.session_actor(get_engine(), token, get_app_settings().session_idle)
+    return actor or ANONYMOUS_ACTOR
 
 
-def log_in_form(lang: str, where: str = "sidebar") -> None:
-    """The login form; WHERE keeps the widget keys of a second copy (a gated page's own) apart."""
-    suffix = "" if where == "sidebar" else f"_{where}"
-    with st.form(f"auth_login_form{suffix}", clear_on_submit=False, border=False):
-        username = st.text_input(t("auth.username", lang), key=f"auth_username{suffix}")
-        password = st.text_input(t("auth.password", lang), type="password", key=f"auth_password{suffix}")
-        submitted = st.form_submit_button(t("auth.log_in", lang), type="primary" if suffix else "secondary")
-    if not submitted:
-        return
-    try:
-        address = st.context.ip_address or "unknown"  # the throttle counts failures per address
-        st.session_state[AUTH_KEY] = accounts.authenticate(get_engine(), username.strip(), password, address)
-    except EncuentroError as err:
-        st.error(err.message(lang))
-        return
-    st.session_state[CLOSE_MENU_KEY] = True  # on a phone, show the page the login opened
-    st.rerun()
+def _here(page: Page) -> str:
+    """This page's path and query, where a login or logout comes back to (without ?auth=)."""
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != logins.FAILED_PARAM}
+    return page.path + (f"?{urlencode(query)}" if query else "")
 
 
-def render_account(actor: Actor, lang: str) -> None:
+def _hidden(name: str, value: str) -> str:
+    return f'<input type="hidden" name="{name}" value="{html.escape(value, quote=True)}">'
+
+
+def log_in_form(lang: str, page: Page, where: str = "sidebar") -> None:
+    """The login form: plain HTML posting to the login route. WHERE styles a gated page's copy."""
+    if st.query_params.get(logins.FAILED_PARAM) == "failed":
+        st.error(InvalidCredentials().message(lang))
+    kind = "primary" if where == "page" else "secondary"
+    user, password, submit = (
+        html.escape(t(key, lang)) for key in ("auth.username", "auth.password", "auth.log_in")
+    )
+    st.html(
+        f'<form class="encuentro-login encuentro-login-{where}" method="post" action="{logins.LOGIN_PATH}">'
+        + _hidden("next", _here(page))
+        + _hidden("lang", lang)
+        + f'<label>{user}<input name="username" autocomplete="username" autocapitalize="none" '
+        'spellcheck="false" maxlength="64" required></label>'
+        f'<label>{password}<input name="password" type="password" autocomplete="current-password" '
+        "required></label>"
+        f'<button type="submit" class="encuentro-login-{kind}">{submit}</button></form>'
+    )
+
+
+def render_account(actor: Actor, lang: str, page: Page) -> None:
     """Who is logged in and a logout button, or the login form."""
     if actor.role == "anonymous":
-        with st.expander(t("auth.log_in", lang)):
-            log_in_form(lang)
-            st.caption(t("auth.tab_note", lang))
+        failed = st.query_params.get(logins.FAILED_PARAM) == "failed"
+        with st.expander(t("auth.log_in", lang), expanded=failed):
+            log_in_form(lang, page)
+            st.caption(t("auth.session_note", lang, hours=get_app_settings().session_idle_h))
         return
     where = f" · {country_name(actor.country_iso3, lang)}" if actor.country_iso3 else ""
     name = actor.username.replace("_", "\\_")  # st.caption renders markdown; names allow only . _ @ -
     st.caption(t("auth.logged_in_as", lang, name=name, role=t(f"auth.role_{actor.role}", lang)) + where)
-    if st.button(t("auth.log_out", lang), key="auth_logout"):
-        st.session_state.pop(AUTH_KEY, None)
-        st.rerun()
+    label = html.escape(t("auth.log_out", lang))
+    st.html(
+        f'<form class="encuentro-logout" method="post" action="{logins.LOGOUT_PATH}">'
+        + _hidden("next", _here(page))
+        + _hidden("lang", lang)
+        + f'<button type="submit" class="encuentro-login-secondary">{label}</button></form>'
+    )

@@ -20,6 +20,11 @@ class Page:
     def visible_to(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def path(self) -> str:
+        """The page's address as Streamlit serves it: "/" for app.py, "/compare" for pages/compare.py."""
+        return "/" if self.file == "app.py" else "/" + self.file.removeprefix("pages/").removesuffix(".py")
+
 
 STAFF = ("coordinator", "organizer")
 ORGANIZERS = ("organizer",)

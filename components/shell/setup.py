@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from babel import Locale
 
-from components.shell.auth import CLOSE_MENU_KEY, current_actor, log_in_form, render_account
+from components.shell.auth import current_actor, log_in_form, render_account
 from components.shell.data import data_version, get_app_settings
 from components.shell.navigation import ORGANIZERS, PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
@@ -130,8 +130,7 @@ def render_menu(ctx: PageContext) -> None:
 
 def render_menu_behaviour(lang: str) -> None:
     """On phones, close the side menu after a choice and label the button that opens it."""
-    close = bool(st.session_state.pop(CLOSE_MENU_KEY, False))
-    _menu_behaviour(key="setup_menu_behaviour", data={"label": t("nav.menu", lang), "close": close}, height=0)
+    _menu_behaviour(key="setup_menu_behaviour", data={"label": t("nav.menu", lang)}, height=0)
 
 
 def setup_page(page_key: str) -> PageContext:
@@ -157,7 +156,7 @@ def setup_page(page_key: str) -> PageContext:
         render_menu_behaviour(lang)
         render_menu(ctx)
         st.divider()
-        render_account(ctx.actor, lang)
+        render_account(ctx.actor, lang, page)
         render_language_switch(lang)
         render_mine_choice(ctx.mine, lang)
     if not page.visible_to(ctx.role):
@@ -167,6 +166,6 @@ def setup_page(page_key: str) -> PageContext:
         st.warning(t(key, lang))
         if ctx.role == "anonymous":  # on a phone the sidebar is out of sight: the log-in is here too
             with st.container(border=True):
-                log_in_form(lang, where="page")
+                log_in_form(lang, page, where="page")
         st.stop()
     return ctx

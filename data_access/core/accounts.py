@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from data_access.core.actors import COORDINATOR, ORGANIZER, Actor, require_organizer
 from data_access.core.audit import record_audit
 from data_access.core.errors import EncuentroError, InvalidCredentials, NotFound, StoreBusy
-from data_access.core.login_throttle import LOGIN_THROTTLE, LoginThrottle
+from data_access.core.logins import DISABLED, LOGIN_THROTTLE, PASSWORD, LoginThrottle, end_sessions_of
 from data_access.core.models import Country, User
 from data_access.core.store import bump_data_version, read_session, session_scope
 
@@ -168,7 +168,10 @@ def create_user(
         bump_data_version(session=session)
 
 
-def _change(engine: Engine, actor: Actor, username: str, action: str, **values: object) -> None:
+def _change(
+    engine: Engine, actor: Actor, username: str, action: str, end_sessions: str = "", **values: object
+) -> None:
+    """Change an account; END_SESSIONS (a reason) ends its open sessions in the same transaction."""
     require_organizer(actor)
     with session_scope(engine) as session:
         user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
@@ -176,17 +179,21 @@ def _change(engine: Engine, actor: Actor, username: str, action: str, **values: 
             raise NotFound()
         for key, value in values.items():
             setattr(user, key, value)
+        if end_sessions and user.id is not None:
+            end_sessions_of(session, user.id, end_sessions)
         record_audit(session=session, actor=actor.username, action=action, entity="user", entity_id=username)
         bump_data_version(session=session)
 
 
 def set_active(*, engine: Engine, actor: Actor, username: str, active: bool) -> None:
-    """Disable or re-enable an account; a disabled account's open tabs lose access on their next rerun."""
-    _change(engine, actor, username, "enable-user" if active else "disable-user", active=active)
+    """Disable or re-enable an account; disabling ends its sessions, so its open tabs lose access on
+    their next rerun."""
+    action = "enable-user" if active else "disable-user"
+    _change(engine, actor, username, action, end_sessions="" if active else DISABLED, active=active)
 
 
 def reset_password(*, engine: Engine, actor: Actor, username: str, password: str) -> None:
-    """Set a new password (and clear the failed-login count)."""
+    """Set a new password (and clear the failed-login count); every session of the account ends."""
     require_organizer(actor)  # before judging the password: nothing is said to others
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(minimum=MIN_PASSWORD)
@@ -195,6 +202,7 @@ def reset_password(*, engine: Engine, actor: Actor, username: str, password: str
         actor,
         username,
         "reset-password",
+        end_sessions=PASSWORD,
         password_hash=hash_password(password),
         failed_logins=0,
         locked_until=None,

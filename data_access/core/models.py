@@ -163,6 +163,22 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LoginSession(SQLModel, table=True):
+    """An open login: the store keeps the SHA-256 of its random token (the cookie holds the token),
+    never the token itself. Nothing is deleted: an ended session keeps when and why it ended."""
+
+    __tablename__ = "login_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime  # last use plus the idle limit; moved on when the session is used
+    address: str = Field(default="", max_length=64)  # the client's, as the server saw it at login
+    ended_at: datetime | None = Field(default=None, sa_column_kwargs={"default": None})
+    ended_why: str = Field(default="", max_length=16)  # logout, disabled, password, organizer
+
+
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)

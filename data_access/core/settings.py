@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("es", "pt", "en")
@@ -27,6 +28,13 @@ class Settings:
     parse_timeout_s: int
     parse_memory_mb: int
     refresh_s: int
+    session_idle_h: int
+    metrics_token: str
+
+    @property
+    def session_idle(self) -> timedelta:
+        """How long an unused login session stays open."""
+        return timedelta(hours=self.session_idle_h)
 
     @property
     def uploads_dir(self) -> Path:
@@ -77,6 +85,16 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
         "Seconds between a page's checks for new data (the browser asks /api/v1/live; the page "
         "reruns only when the data changed).",
     ),
+    "ENCUENTRO_SESSION_IDLE_HOURS": (
+        "session_idle_h",
+        "12",
+        "Hours a login stays open without use (a reload, a second tab and a phone keep it meanwhile).",
+    ),
+    "ENCUENTRO_METRICS_TOKEN": (
+        "metrics_token",
+        "",
+        "Bearer token that opens /metrics to other hosts; empty means loopback only.",
+    ),
 }
 
 
@@ -105,4 +123,5 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         for f in fields(Settings)
         if f.name == field and f.type == "int"
     }
-    return Settings(data_dir=data_dir, database_url=url, default_lang=lang, **ints)
+    token = raw["metrics_token"]
+    return Settings(data_dir=data_dir, database_url=url, default_lang=lang, metrics_token=token, **ints)

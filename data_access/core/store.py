@@ -221,7 +221,8 @@ def get_data_version(engine: Engine) -> int:
 
 
 def content_hash(engine: Engine) -> str:
-    """A sha256 over every row of every table, ordered by primary key: equal means unchanged."""
+    """A sha256 over every row of every table, ordered by primary key: equal means unchanged.
+    Login sessions are left out: who is logged in is not what the store holds."""
     from sqlmodel import SQLModel  # local: the metadata is complete once models are imported
 
     import data_access.core.models  # noqa: F401
@@ -229,6 +230,7 @@ def content_hash(engine: Engine) -> str:
     digest = hashlib.sha256()
     with engine.connect() as conn:
         present = set(inspect(conn).get_table_names())
+        present.discard("login_session")
         for table in (t for t in SQLModel.metadata.sorted_tables if t.name in present):
             digest.update(table.name.encode())
             for row in conn.execute(select(table).order_by(*table.primary_key.columns)):

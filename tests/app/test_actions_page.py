@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from app_accounts import account
+from app_accounts import account, sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.actions.editor import EDITOR_KEY
@@ -23,7 +23,7 @@ def open_actions(actor: Actor | None, lang: str = "en", params: dict | None = No
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     if actor is not None:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     at.run()
     at.switch_page("pages/actions.py")
     for key, value in (params or {}).items():

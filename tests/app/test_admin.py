@@ -7,14 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_accounts import PASSWORD, account
+from app_accounts import PASSWORD, account, sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.admin.accounts import MANAGE_KEY, NEW_COUNTRY_KEY, NEW_GENERATE_KEY, NEW_NAME_KEY
 from components.admin.catalogue import EDITOR_KEY
-from data_access.core import accounts
+from components.admin.sessions import EDITOR_KEY as SESSIONS_EDITOR_KEY
+from components.admin.sessions import END_KEY as SESSIONS_END_KEY
+from data_access.core import accounts, logins
 from data_access.core.actors import CLI_ACTOR, Actor
 from data_access.core.i18n import load_texts, t
+from data_access.core.settings import get_settings
 from data_access.core.store import content_hash
 from data_access.meeting.meeting_settings import get_meeting_settings
 from data_access.stats.queries import list_indicator_frame
@@ -31,7 +34,7 @@ def open_admin(actor: Actor | None, lang: str = "en", **state: object) -> AppTes
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     if actor is not None:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     for key, value in state.items():
         at.session_state[key] = value
     return rerun(at.switch_page("pages/admin.py"))
@@ -225,3 +228,25 @@ def test_no_spanish_is_left_in_portuguese_or_english(engine, organizer, lang):
     shown += [w.label for kind in ("text_input", "selectbox", "button", "toggle") for w in at.get(kind)]
     shown += [str(c) for df in at.dataframe for c in df.value.columns]
     assert [text for text in shown if text in spanish] == []
+
+
+def test_organizers_see_open_sessions_and_end_the_ticked_ones(engine, organizer):
+    ana = account(engine, "ana_per", country="PER")
+    idle = get_settings().session_idle
+    elsewhere = [logins.start_session(engine, "ana_per", f"10.0.0.{i}", idle) for i in (1, 2)]
+    at = open_admin(organizer)
+    address = "address"  # the editor's columns keep their codes; column_config labels them
+    shown = table_with(at, address)
+    assert sorted(shown[address]) == ["10.0.0.1", "10.0.0.2", "apptest"]
+    assert f"org {t('auth.your_session', 'en')}" in list(shown["username"])
+    assert at.button(key=SESSIONS_END_KEY).disabled  # nothing ticked yet
+    row = list(shown[address]).index("10.0.0.1")
+    edits = {"edited_rows": {row: {"end": True}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[SESSIONS_EDITOR_KEY] = edits
+    at = rerun(at)
+    assert at.button(key=SESSIONS_END_KEY).label == t("auth.end_sessions", "en", n=1)
+    at = rerun(at.button(key=SESSIONS_END_KEY).click())
+    assert t("auth.sessions_ended", "en", n=1) in [s.value for s in at.success]
+    assert logins.session_actor(engine, elsewhere[0], idle) is None
+    assert logins.session_actor(engine, elsewhere[1], idle) == ana
+    assert sorted(table_with(at, address)[address]) == ["10.0.0.2", "apptest"]

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from app_accounts import account
+from app_accounts import account, sign_in
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -36,7 +36,7 @@ def _elements(node):
 def open_admin(actor, lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
-    at.session_state["auth_actor"] = actor
+    sign_in(at, actor)
     at = at.switch_page("pages/admin.py").run()
     assert not at.exception, at.exception
     return at

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from app_accounts import sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.charts.panel import escape_markdown
@@ -24,7 +25,7 @@ def open_page(page: str, lang: str = "es", actor: Actor | None = None, **params:
     """PAGE as someone arriving from the overview (so the menu's links resolve), ACTOR logged in."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if actor:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     at.run()
     at.switch_page(page)
     at.query_params["lang"] = lang

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from app_accounts import account
+from app_accounts import account, sign_in
 from streamlit.testing.v1 import AppTest
 from test_compare import ROOT, charts, data_of, find_row, open_page
 
@@ -55,7 +55,7 @@ def test_versions_are_listed():
 def test_a_coordinator_opens_their_own_country_by_default(engine):
     actor = account(engine, "coord_col", country="COL")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["auth_actor"] = actor
+    sign_in(at, actor)
     at.run()
     at.switch_page("pages/country.py")
     at.run()

@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from app_accounts import account
+from app_accounts import account, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -21,6 +21,7 @@ from components.shell.navigation import PAGES
 from data_access.core.accounts import UserExists
 from data_access.core.actors import Actor
 from data_access.core.i18n import t
+from data_access.core.settings import get_settings
 from data_access.core.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,11 @@ def _run(page_file: str, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    at.session_state["auth_actor"] = ORGANIZER
+    engine = make_engine(get_settings().database_url)
+    with contextlib.suppress(UserExists):  # the store lives across a hypothesis test's examples
+        account(engine, ORGANIZER.username, ORGANIZER.role)
+    engine.dispose()
+    sign_in(at, ORGANIZER)
     at.run()
     if page_file != "app.py":
         at.switch_page(page_file)
@@ -67,10 +72,6 @@ def _run(page_file: str, query: dict[str, str]) -> AppTest:
 )
 @given(query=QUERIES)
 def test_no_query_string_raises_an_exception(page, app_store, query) -> None:
-    engine = make_engine(f"sqlite:///{app_store / 'encuentro.db'}")
-    with contextlib.suppress(UserExists):  # the store lives across this test's examples
-        account(engine, ORGANIZER.username, ORGANIZER.role)
-    engine.dispose()
     at = _run(page.file, query)
     assert not at.exception, (page.key, query, [e.value for e in at.exception])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_accounts import account
+from app_accounts import account, sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.shell.navigation import PAGES
@@ -34,7 +34,7 @@ def test_page_runs_for_role(page, role, lang, app_store):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     if actor.username:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     at.run()
     if page.file != "app.py":
         at.switch_page(page.file)

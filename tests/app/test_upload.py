@@ -8,12 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from app_accounts import PASSWORD, account
+from app_accounts import account, sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.country.history import history_version_key
 from components.upload.file import UPLOAD_PUBLISH_KEY
-from data_access.core.actors import Actor
+from data_access.core.accounts import set_active
+from data_access.core.actors import CLI_ACTOR, Actor
 from data_access.core.catalogues import country_name
 from data_access.core.i18n import t
 from data_access.core.store import get_data_version
@@ -44,7 +45,7 @@ def open_upload(actor: Actor | None, lang: str = "en", **params: str) -> AppTest
     for key, value in params.items():
         at.query_params[key] = value
     if actor is not None:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     at.switch_page("pages/upload.py")
     at.run()
     assert not at.exception, at.exception
@@ -180,15 +181,32 @@ def test_an_anonymous_visitor_is_asked_to_log_in(engine):
 
 
 def test_the_gated_page_offers_its_own_log_in(engine):
-    """On a phone the side menu is out of sight: the page asking for a login holds the form too."""
-    account(engine, "coord_page", country="PER")
-    at = open_upload(None)
-    at.text_input(key="auth_username_page").input("coord_page")
-    at.text_input(key="auth_password_page").input(PASSWORD)
-    at.button(key="FormSubmitter:auth_login_form_page-" + t("auth.log_in", "en")).click().run()
-    assert not at.exception, at.exception
-    assert at.session_state["auth_actor"].username == "coord_page"
-    assert not at.warning and len(at.file_uploader) == 1
+    """On a phone the side menu is out of sight: the page asking for a login holds the form too.
+    Both forms post to the login route and come back here (the browser tests log in through them)."""
+    at = open_upload(None, lang="pt", country="PER")
+    forms = [h.proto.body for h in at.get("html") if "<form" in h.proto.body]
+    kinds = [f.split('"')[1].split()[-1] for f in forms]
+    assert kinds == ["encuentro-login-page", "encuentro-login-sidebar"]
+    for form in forms:
+        assert 'action="/auth/login"' in form and 'method="post"' in form
+        assert 'name="next" value="/upload?lang=pt&amp;country=PER"' in form
+        assert 'type="password"' in form and "Senha" in form
+
+
+def test_a_failed_login_comes_back_with_the_message(engine):
+    at = open_upload(None, lang="es", auth="failed")
+    assert t("error.invalid_credentials", "es") in [e.value for e in at.error]
+    forms = [h.proto.body for h in at.get("html") if "<form" in h.proto.body]
+    assert all('value="/upload?lang=es"' in f for f in forms)  # the retry does not carry ?auth=
+
+
+def test_a_session_ended_elsewhere_is_anonymous_at_the_next_rerun(engine):
+    actor = account(engine, "coord_gone", country="PER")
+    at = open_upload(actor)
+    assert len(at.file_uploader) == 1
+    set_active(engine=engine, actor=CLI_ACTOR, username="coord_gone", active=False)
+    at.run()
+    assert at.warning[0].value == t("auth.page_needs_login", "en") and len(at.file_uploader) == 0
 
 
 def test_an_organizer_picks_any_country_and_the_link_preselects_it(engine):

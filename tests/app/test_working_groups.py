@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_accounts import account
+from app_accounts import account, sign_in
 from streamlit.testing.v1 import AppTest
 
 from components.groups.cards import plain_markdown
@@ -30,7 +30,7 @@ def _open(app_store: Path, actor: Actor = ANONYMOUS_ACTOR, **params: str) -> App
         engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if actor.username:
-        at.session_state["auth_actor"] = actor
+        sign_in(at, actor)
     at.run()
     at.switch_page(PAGE)
     for key, value in params.items():

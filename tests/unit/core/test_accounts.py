@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from data_access.core import accounts
 from data_access.core.actors import ANONYMOUS_ACTOR, CLI_ACTOR, COORDINATOR, ORGANIZER, Actor
 from data_access.core.errors import InvalidCredentials, NotAllowed
-from data_access.core.login_throttle import ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_S, LoginThrottle
+from data_access.core.logins import ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_S, LoginThrottle
 from data_access.core.models import AuditEvent, User
 from data_access.core.store import content_hash, get_data_version
 
