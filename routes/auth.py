@@ -80,8 +80,8 @@ async def log_in(request: Request) -> Response:
             _open_session, form.get("username", "").strip(), form.get("password", ""), address
         )
     except EncuentroError:  # wrong name, wrong password, throttled: one answer for all
-        return RedirectResponse(_with_param(target, logins.FAILED_PARAM, "failed"), status_code=303)
-    response = RedirectResponse(target, status_code=303)
+        return RedirectResponse(_with_param(target, logins.AUTH_PARAM, "failed"), status_code=303)
+    response = RedirectResponse(_with_param(target, logins.AUTH_PARAM, "ok"), status_code=303)
     response.set_cookie(
         logins.SESSION_COOKIE,
         token,

@@ -28,6 +28,7 @@ from data_access.reports.chart_export import (
     spec_to_svg,
     titled_spec,
 )
+from data_access.reports.open_data import API
 
 # What can make a link, emphasis, code, HTML, a table or math in Streamlit's markdown
 MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|~$")
@@ -51,6 +52,7 @@ class ChartBundle:
     page_spec: dict | None = None  # the same as the browser gets it (Arrow tables, boundaries by URL)
     table_arrow: pa.Table | None = None  # TABLE and SOURCES as st.dataframe sends them
     sources_arrow: pa.Table | None = None
+    api: str = ""  # the open data API's query for these figures (figures_query), "" for none
 
     @property
     def empty(self) -> bool:
@@ -119,6 +121,11 @@ def image_spec(bundle: ChartBundle) -> dict:
     return titled_spec(bundle.full_spec(), bundle.title, source_lines(bundle.sources))
 
 
+def api_url(query: str, fmt: str) -> str:
+    """The open data API's address for a chart's figures (a path on this site)."""
+    return f"{API}/figures.{fmt}?{query}"
+
+
 def render_downloads(bundle: ChartBundle, lang: str, key: str) -> None:
     """CSV and XLSX of the table (with its sources), PNG and SVG of the chart, titled."""
     sheets = {t("compare.sheet_data", lang): bundle.table, t("compare.sheet_sources", lang): bundle.sources}
@@ -129,8 +136,12 @@ def render_downloads(bundle: ChartBundle, lang: str, key: str) -> None:
         ("svg", lambda: spec_to_svg(image_spec(bundle)), "image/svg+xml"),
     )
     st.caption(t("compare.downloads", lang))
-    columns = st.columns(len(buttons))
-    for column, (kind, data, mime) in zip(columns, buttons, strict=True):
+    columns = st.columns(len(buttons) + bool(bundle.api))
+    if bundle.api:  # the same figures, with their provenance, from the open data API
+        columns[-1].link_button(
+            t("compare.api_button", lang), api_url(bundle.api, "csv"), icon=":material/api:", width="stretch"
+        )
+    for column, (kind, data, mime) in zip(columns, buttons, strict=False):
         column.download_button(
             t(f"compare.download_{kind}", lang),
             data=data,
@@ -162,6 +173,9 @@ def render_chart_panel(bundle: ChartBundle, lang: str, key: str) -> None:
             st.dataframe(bundle.table_arrow, hide_index=True, width="stretch", column_config=figures)
         with sources_tab:
             st.dataframe(bundle.sources_arrow, hide_index=True, width="stretch")
+            if bundle.api:
+                csv, json = api_url(bundle.api, "csv"), api_url(bundle.api, "json")
+                st.caption(t("compare.api_sources", lang, csv=csv, json=json))
     for note in bundle.notes:
         st.caption(escape_markdown(note))
     render_downloads(bundle, lang, key)

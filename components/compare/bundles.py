@@ -25,6 +25,7 @@ from components.charts.panel import ChartBundle
 from components.charts.series import build_gap_chart, build_ranking_chart, build_trend_chart
 from data_access.core.catalogues import GROUPS, country_name
 from data_access.core.i18n import t
+from data_access.reports.open_data import figures_query
 from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import View
@@ -96,6 +97,7 @@ def ranking_bundle(view: View, lang: str) -> ChartBundle:
         ),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
+        api=figures_query(frame, view.countries),
         notes=missing_notes(view, comparison.table, lang) + provisional_notes(frame, lang),
         mine=mine_marks(view, lang),
     )
@@ -128,6 +130,7 @@ def map_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_map_chart(shown, lang, value_title=name, higher=higher, mine=mine_name(view, lang)),
         table=display_table(shown, RANKING_COLUMNS, lang),
         sources=sources_table(frame, lang),
+        api=figures_query(frame),
         notes=provisional_notes(frame, lang),
         mine=mine_marks(view, lang),
     )
@@ -159,6 +162,7 @@ def trend_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_trend_chart(long, regional, lang, value_title=name, mine=mine_name(view, lang)),
         table=display_table(changes, columns, lang),
         sources=sources_table(only_countries(frame, view.countries), lang),
+        api=figures_query(frame, view.countries),
         notes=_choose_note(long, lang) + provisional_notes(frame, lang),
         mine=mine_marks(view, lang),
     )
@@ -195,6 +199,7 @@ def gap_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_gap_chart(gaps, label_a, label_b, lang, value_title=name, mine=mine_name(view, lang)),
         table=table,
         sources=sources_table(only_countries(pair_frame, view.countries), lang),
+        api=figures_query(pair_frame, view.countries),
         notes=provisional_notes(pair_frame, lang),
         mine=mine_marks(view, lang),
     )

@@ -41,6 +41,7 @@ from components.compare.filters import view_summary
 from components.shell.data import data_version, load_cuts, load_indicators, load_observations
 from data_access.core.catalogues import SUBJECTS
 from data_access.core.i18n import t
+from data_access.reports.open_data import figures_query
 from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import correlation_significant, higher_is_better, oriented
 from data_access.stats.views import View
@@ -78,6 +79,7 @@ def levels_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_levels_chart(long, lang, mine=mine_name(view, lang)),
         table=table,
         sources=sources_table(only_countries(frame, view.countries), lang),
+        api=figures_query(frame, view.countries),
         notes=notes + provisional_notes(frame, lang),
     )
 
@@ -127,6 +129,7 @@ def heatmap_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_heatmap_chart(table, lang, mine=mine_name(view, lang)),
         table=shown,
         sources=sources_table(only_countries(frame, view.countries), lang),
+        api=figures_query(frame, view.countries),
         notes=provisional_notes(frame, lang),
     )
 
@@ -170,6 +173,7 @@ def scatter_bundle(view: View, lang: str) -> ChartBundle:
         chart=build_scatter_chart(table, r, x_name, y_name, lang, fit=fit, mine=mine_name(view, lang)),
         table=shown,
         sources=sources_table(only_countries(both, view.countries), lang),
+        api=figures_query(both, view.countries),
         notes=provisional_notes(both, lang),
     )
 

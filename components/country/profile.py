@@ -31,6 +31,7 @@ from components.shell.setup import LAST_VIEW_KEY
 from data_access.core.catalogues import GROUPS, SUBJECTS, country_name, lac_countries
 from data_access.core.formatting import format_number, visible_text
 from data_access.core.i18n import t
+from data_access.reports.open_data import figures_query
 from data_access.stats import chart_text, comparisons, mine_text
 from data_access.stats.direction import higher_is_better, tones
 from data_access.stats.views import PAIRS, View
@@ -115,6 +116,7 @@ def profile_bundle(iso3: str, lang: str) -> ChartBundle:
             profile.assign(row_label=profile["row_label"].str.replace(SOFT_BREAK, "")), columns, lang
         ),
         sources=sources_table(own, lang),
+        api=figures_query(own, (iso3,)),
         notes=provisional_notes(own, lang),
     )
 
@@ -157,6 +159,7 @@ def gaps_bundle(view: View, iso3: str, lang: str) -> ChartBundle:
         chart=build_gap_chart(gaps, t("country.first_group", lang), t("country.second_group", lang), lang),
         table=display_table(gaps, columns | {"verdict_label": "verdict"}, lang),
         sources=sources_table(frame, lang),
+        api=figures_query(frame, (iso3,)),
         notes=provisional_notes(frame, lang),
     )
 

@@ -43,9 +43,18 @@ def current_actor() -> Actor:
     return actor or ANONYMOUS_ACTOR
 
 
+def just_logged_in() -> bool:
+    """Whether this run follows a login (the route came back with ?auth=ok); the parameter is taken
+    off the address so a reload or a shared link does not carry it."""
+    if st.query_params.get(logins.AUTH_PARAM) != "ok":
+        return False
+    del st.query_params[logins.AUTH_PARAM]
+    return True
+
+
 def _here(page: Page) -> str:
     """This page's path and query, where a login or logout comes back to (without ?auth=)."""
-    query = {k: v for k, v in st.query_params.to_dict().items() if k != logins.FAILED_PARAM}
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != logins.AUTH_PARAM}
     return page.path + (f"?{urlencode(query)}" if query else "")
 
 
@@ -55,7 +64,7 @@ def _hidden(name: str, value: str) -> str:
 
 def log_in_form(lang: str, page: Page, where: str = "sidebar") -> None:
     """The login form: plain HTML posting to the login route. WHERE styles a gated page's copy."""
-    if st.query_params.get(logins.FAILED_PARAM) == "failed":
+    if st.query_params.get(logins.AUTH_PARAM) == "failed":
         st.error(InvalidCredentials().message(lang))
     kind = "primary" if where == "page" else "secondary"
     user, password, submit = (
@@ -76,7 +85,7 @@ def log_in_form(lang: str, page: Page, where: str = "sidebar") -> None:
 def render_account(actor: Actor, lang: str, page: Page) -> None:
     """Who is logged in and a logout button, or the login form."""
     if actor.role == "anonymous":
-        failed = st.query_params.get(logins.FAILED_PARAM) == "failed"
+        failed = st.query_params.get(logins.AUTH_PARAM) == "failed"
         with st.expander(t("auth.log_in", lang), expanded=failed):
             log_in_form(lang, page)
             st.caption(t("auth.session_note", lang, hours=get_app_settings().session_idle_h))

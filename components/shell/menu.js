@@ -1,4 +1,4 @@
-// Phones: the side menu closes once a page is chosen, and the button
+// Phones: the side menu closes once a page is chosen (or a login went through), and the button
 // that opens it says what it is ("Menú") beside its arrow. Desktop widths are left alone.
 const PHONE = "(max-width: 767.98px)"; // where Streamlit lays the sidebar over the page
 const LABEL_CLASS = "encuentro-menu-label";
@@ -34,6 +34,7 @@ export default function ({ data }) {
   const observer = new MutationObserver(label); // the button is drawn again as the sidebar toggles
   observer.observe(document.body, { childList: true, subtree: true });
   label();
+  if (data.close) setTimeout(close, 0);
   return () => {
     document.removeEventListener("click", onClick, true);
     observer.disconnect();

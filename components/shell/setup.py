@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from babel import Locale
 
-from components.shell.auth import current_actor, log_in_form, render_account
+from components.shell.auth import current_actor, just_logged_in, log_in_form, render_account
 from components.shell.data import data_version, get_app_settings
 from components.shell.navigation import ORGANIZERS, PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
@@ -129,8 +129,9 @@ def render_menu(ctx: PageContext) -> None:
 
 
 def render_menu_behaviour(lang: str) -> None:
-    """On phones, close the side menu after a choice and label the button that opens it."""
-    _menu_behaviour(key="setup_menu_behaviour", data={"label": t("nav.menu", lang)}, height=0)
+    """On phones, close the side menu after a choice or a login, and label the button that opens it."""
+    data = {"label": t("nav.menu", lang), "close": just_logged_in()}
+    _menu_behaviour(key="setup_menu_behaviour", data=data, height=0)
 
 
 def setup_page(page_key: str) -> PageContext:

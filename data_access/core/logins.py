@@ -98,7 +98,7 @@ LOGIN_THROTTLE = LoginThrottle()  # one per process, shared by every session
 
 SESSION_COOKIE = "encuentro_session"
 LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"  # where the forms post (routes/auth.py)
-FAILED_PARAM = "auth"  # a failed login comes back to its page with ?auth=failed
+AUTH_PARAM = "auth"  # a login comes back to its page with ?auth=ok, or ?auth=failed
 TOUCH_EVERY = timedelta(minutes=1)  # a rerun writes the last use at most this often
 LOGOUT, DISABLED, PASSWORD, BY_ORGANIZER = "logout", "disabled", "password", "organizer"
 

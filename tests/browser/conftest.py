@@ -93,7 +93,8 @@ def create_account(data_dir: Path, username: str, role: str, country_iso3: str |
 
 
 def log_in(page, server: str, username: str, password: str) -> None:
-    """Through the sidebar form, as a person would; the login then lives in this tab."""
+    """Through the sidebar form, as a person would; the session cookie then logs in every tab of
+    this browser context (a reload too)."""
     from data_access.core.i18n import t
 
     page.goto(server + "/")
