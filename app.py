@@ -28,3 +28,4 @@ with activity:
 render_submissions(published, ctx.lang, ctx.mine)
 st.caption(t("overview.source_note", ctx.lang))
 render_live_refresh(ctx.version)
+ctx.finish()

@@ -63,3 +63,4 @@ else:
 
 if ctx.actor.is_organizer:
     render_action_editor(ctx.actor, actions, ctx.version, ctx.lang)
+ctx.finish()

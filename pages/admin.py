@@ -40,3 +40,4 @@ with report:
     render_report_downloads(ctx.lang)
 with backup:
     render_backup(ctx.actor, ctx.lang)
+ctx.finish()

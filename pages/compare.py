@@ -45,3 +45,4 @@ def chart_view() -> None:
 
 chart_view()
 render_live_refresh(ctx.version, spread=True)
+ctx.finish()

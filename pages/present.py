@@ -21,3 +21,4 @@ else:
     with st.container(key="page_intro"):  # left out on phones, for the slide's sake
         st.caption(t("present.follow_intro", ctx.lang))
     render_follower(ctx.lang, ctx.mine)
+ctx.finish()

@@ -22,7 +22,7 @@ render_flash()
 country = render_country_choice(ctx.actor, ctx.lang)
 if country is None:
     st.info(t("upload.choose_country", ctx.lang))
-    st.stop()
+    ctx.stop()
 
 st.header(t("upload.step_template", ctx.lang), divider="gray")
 st.caption(t("upload.template_help", ctx.lang))
@@ -42,3 +42,4 @@ if upload is not None:
 
 st.header(t("upload.step_history", ctx.lang), divider="gray")
 render_history(ctx.actor, country, ctx.lang)
+ctx.finish()

@@ -21,7 +21,7 @@ groups = load_groups(ctx.version)
 roster = load_roster(ctx.version, can_see_contacts(ctx.actor), ctx.actor)
 if groups.empty:
     st.info(t("groups.empty", ctx.lang))
-    st.stop()
+    ctx.stop()
 
 if is_fictional(roster):
     st.info(t("groups.fictional_note", ctx.lang), icon=":material/info:")
@@ -35,3 +35,4 @@ with by_group:
     render_group_cards(groups, roster, filters, ctx.actor, ctx.lang)
 with by_country:
     render_by_country(roster, load_meeting_countries(ctx.version), ctx.lang)
+ctx.finish()

@@ -21,6 +21,7 @@ from data_access.core.errors import EncuentroError
 from data_access.core.i18n import normalize_lang, t
 from data_access.core.settings import get_settings
 from data_access.core.store import configured_engine
+from data_access.operations.metrics import FAILED_LOGINS
 
 MAX_FORM_BYTES = 4096  # a name, a password and a path: anything longer is not our form
 COOKIE_DAYS = 30  # the browser may keep the cookie this long; the store ends idle sessions sooner
@@ -80,6 +81,7 @@ async def log_in(request: Request) -> Response:
             _open_session, form.get("username", "").strip(), form.get("password", ""), address
         )
     except EncuentroError:  # wrong name, wrong password, throttled: one answer for all
+        FAILED_LOGINS.inc()
         return RedirectResponse(_with_param(target, logins.AUTH_PARAM, "failed"), status_code=303)
     response = RedirectResponse(_with_param(target, logins.AUTH_PARAM, "ok"), status_code=303)
     response.set_cookie(

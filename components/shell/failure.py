@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.shell.data import get_app_settings
 from data_access.core.i18n import normalize_lang, t
+from data_access.operations.metrics import PAGE_ERRORS
 
 LOG = logging.getLogger("encuentro")
 
@@ -20,6 +21,7 @@ LOG = logging.getLogger("encuentro")
 def on_script_error(error: Exception) -> bool:
     """Log ERROR under a fresh id and show that id; True tells Streamlit not to show its own box."""
     error_id = secrets.token_hex(4)
+    PAGE_ERRORS.inc()
     LOG.error("unexpected error %s: %s", error_id, type(error).__name__, exc_info=error)
     try:
         lang = normalize_lang(st.query_params.get("lang", get_app_settings().default_lang))

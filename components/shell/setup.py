@@ -7,9 +7,11 @@ params that are not handed over explicitly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 from babel import Locale
@@ -23,6 +25,7 @@ from data_access.core.errors import EncuentroError
 from data_access.core.i18n import fold, normalize_lang, t
 from data_access.core.settings import LANGUAGES
 from data_access.core.store import STORE_ERRORS, store_failure
+from data_access.operations.metrics import RERUNS
 from data_access.stats.views import known_country
 
 LANG_KEY = "setup_lang"
@@ -45,6 +48,17 @@ class PageContext:
     actor: Actor = ANONYMOUS_ACTOR
     version: int = 0  # the data version when this run began
     mine: str | None = None  # the reader's own country, highlighted in every chart, caption and table
+    page: str = ""  # the page's key, for /metrics
+    started: float = field(default_factory=time.perf_counter)  # when this run began
+
+    def finish(self) -> None:
+        """Count this run and its duration for /metrics: the last line of every page."""
+        RERUNS.labels(self.page).observe(time.perf_counter() - self.started)
+
+    def stop(self) -> NoReturn:
+        """End the run here on purpose (nothing more to draw), counted like a finished one."""
+        self.finish()
+        st.stop()
 
     @property
     def role(self) -> str:
@@ -136,6 +150,7 @@ def render_menu_behaviour(lang: str) -> None:
 
 def setup_page(page_key: str) -> PageContext:
     """Configure the page and draw the shared chrome; returns what the page needs to know."""
+    started = time.perf_counter()
     page = get_page(page_key)
     lang = _current_lang()
     st.set_page_config(
@@ -145,7 +160,10 @@ def setup_page(page_key: str) -> PageContext:
     )
     try:
         actor = current_actor()
-        ctx = PageContext(lang=lang, actor=actor, version=data_version(), mine=current_mine(actor))
+        mine = current_mine(actor)
+        ctx = PageContext(
+            lang=lang, actor=actor, version=data_version(), mine=mine, page=page.key, started=started
+        )
     except (EncuentroError, *STORE_ERRORS) as err:  # the store itself: say what is wrong, once
         failure = (
             err if isinstance(err, EncuentroError) else store_failure(err, get_app_settings().database_url)
@@ -168,5 +186,5 @@ def setup_page(page_key: str) -> PageContext:
         if ctx.role == "anonymous":  # on a phone the sidebar is out of sight: the log-in is here too
             with st.container(border=True):
                 log_in_form(lang, page, where="page")
-        st.stop()
+        ctx.stop()
     return ctx

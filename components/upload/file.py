@@ -20,6 +20,7 @@ from data_access.core.catalogues import country_name, lac_countries, list_indica
 from data_access.core.formatting import visible_text
 from data_access.core.i18n import t
 from data_access.core.store import read_with
+from data_access.operations.metrics import REJECTED_UPLOADS
 from data_access.publishing.import_report import repairs_text
 from data_access.publishing.imports import CheckedFile, by_second_reader, check_file
 from data_access.publishing.versions import active_results
@@ -138,6 +139,8 @@ def _check(data: bytes, file_name: str, country_iso3: str) -> Upload:
     checked = check_file(
         engine=get_engine(), settings=get_app_settings(), data=data, file_name=file_name, country=country_iso3
     )
+    if not checked.report.ok:
+        REJECTED_UPLOADS.inc()  # counted once per file and country, as the check runs
     upload = Upload(file_name, data, sha, checked)
     st.session_state[UPLOAD_CHECK_KEY] = _SavedCheck(sha, file_name, country_iso3, upload)
     st.session_state.pop(UPLOAD_ACCEPT_KEY, None)  # a new file needs its warnings accepted anew

@@ -236,3 +236,17 @@ def test_the_chart_has_its_definition_source_and_a_share_link():
     link = at.get("code")[0].value
     assert "/compare?" in link and "indicator=below_min_wb_pct" in link and "year=2013" in link
     assert link.endswith("lang=en") and at.get("image"), "the QR code"
+
+
+def test_the_chart_links_to_its_figures_in_the_open_data_api():
+    at = open_page(
+        "pages/compare.py", "en", chart="ranking", indicator="score_mean", grade="6", subject="reading"
+    )
+    (button,) = [b for b in at.get("link_button") if b.proto.label == t("compare.api_button", "en")]
+    path, query = button.proto.url.split("?")
+    assert path == "/api/v1/figures.csv"
+    assert dict(p.split("=") for p in query.split("&")) == {
+        "indicator": "score_mean", "grade": "6", "subject": "reading", "year": "2019", "group": "total"
+    }  # fmt: skip
+    sources = [c.value for c in at.caption if "/api/v1/figures.json?" in c.value]
+    assert sources and f"({button.proto.url})" in sources[0]
