@@ -66,6 +66,7 @@ class LoadConfig:
     max_actions: int = 1000
     warmup: bool = True  # one tab opens / and /compare first, so imports are not measured
     server_pid: int = 0  # 0: found by the server's --server.port
+    nginx: bool = False  # start the processes behind nginx (bench/cluster.py); tabs go through it
     out: str = ""
 
 
@@ -263,9 +264,16 @@ def run_load(cfg: LoadConfig) -> dict:
     if not cfg.data_dir and (cfg.scenario == "followers" or not cfg.url):
         raise ValueError("--data-dir is needed: the store to serve, and the one the presenter moves")
     phases = cfg.arrive + cfg.duration + (cfg.advances + 1) * cfg.advance + cfg.reruns * cfg.think
-    with loadserve.servers(cfg.url, cfg.data_dir, cfg.processes) as urls:  # nothing outlives its phases
-        pids = loadserve.server_pids(urls, cfg.server_pid)
-        report = asyncio.run(asyncio.wait_for(measure(cfg, urls, pids), phases + 4 * cfg.timeout + 60))
+    limit = phases + 4 * cfg.timeout + 60
+    if cfg.nginx:  # one URL, nginx's; the server CPU is the app processes' behind it
+        from bench.cluster import cluster
+
+        with cluster(loadserve.seeded_env(cfg.data_dir), cfg.processes) as running:
+            report = asyncio.run(asyncio.wait_for(measure(cfg, [running["url"]], running["pids"]), limit))
+    else:
+        with loadserve.servers(cfg.url, cfg.data_dir, cfg.processes) as urls:  # nothing outlives its phases
+            pids = loadserve.server_pids(urls, cfg.server_pid)
+            report = asyncio.run(asyncio.wait_for(measure(cfg, urls, pids), limit))
     if cfg.out:
         Path(cfg.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return report

@@ -143,9 +143,11 @@ def server(url: str, data_dir: str) -> Iterator[str]:
 def per_process(monitor: ProcMonitor, start: dict, end: dict, stats: Stats, urls: list[str], n: int) -> list:
     """Each server: pid, URL, tabs (round-robin), script runs, CPU, RSS and threads start/peak/end."""
     rows, firsts, lasts, tabs = [], start.get("each", [start]), end.get("each", [end]), sticky(urls, n)
+    if len(urls) != len(monitor.pids):  # behind nginx: which process ran what is nginx's choice
+        urls = [""] * len(monitor.pids)
     places = zip(monitor.pids, urls, firsts, lasts, monitor.peaks, strict=True)
     for pid, url, first, last, (rss, threads) in places:
-        cpu, runs = last["cpu_ms"] - first["cpu_ms"], stats.by_url[url]
+        cpu, runs = last["cpu_ms"] - first["cpu_ms"], stats.by_url.get(url, 0)
         row = {"pid": pid, "url": url, "tabs": tabs.count(url), "script_runs": runs}
         row |= {"cpu_ms": round(cpu, 1), "cpu_ms_per_run": round(cpu / runs, 1) if runs else None}
         row["rss_mib"] = {"start": first["rss_mib"], "peak": round(rss, 1), "end": last["rss_mib"]}

@@ -2,6 +2,8 @@
 
 Layer: data_access. SQLite runs in WAL mode with foreign keys and a busy timeout so the app's
 readers and a publishing writer (the app or the command line) do not block each other.
+PostgreSQL (DATABASE_URL=postgresql+psycopg://...) gets the same write serialisation through an
+advisory lock, and a UTC session clock.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from data_access.core.settings import Settings, get_settings
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 BUSY_TIMEOUT_MS = 15_000
 T = TypeVar("T")
-WRITE = "encuentro_write"  # execution option: begin with the write lock (SQLite)
+WRITE = "encuentro_write"  # execution option: begin with the write lock (SQLite, PostgreSQL)
+WRITE_LOCK_KEY = 0x456E63  # PostgreSQL advisory lock id of the store's writers ("Enc")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:  # sqlite3.Connection
@@ -49,8 +52,18 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
+def _postgres_begin(conn: Connection) -> None:
+    # PostgreSQL's equivalent of BEGIN IMMEDIATE: a write transaction first takes one
+    # transaction-scoped advisory lock, so writers (publishes, the presenter's compare-and-set,
+    # version numbering) serialise exactly as on SQLite, waiting up to the same busy timeout.
+    if conn.get_execution_options().get(WRITE):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for URL; SQLite gets its pragmas on every new connection."""
+    """An engine for URL; SQLite gets its pragmas on every new connection, PostgreSQL a UTC clock
+    and the writers' lock."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
@@ -58,6 +71,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.startswith("postgresql"):
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+        event.listen(engine, "begin", _postgres_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -114,7 +131,7 @@ def store_failure(error: BaseException, url: str) -> EncuentroError:
     """What a database error raised by the store means for the person who met it: busy (another
     writer), unreadable, or damaged; messages name the file and what to do, never a traceback."""
     text = str(error).lower()
-    if isinstance(error, OperationalError) and "locked" in text:
+    if isinstance(error, OperationalError) and ("locked" in text or "lock timeout" in text):
         return StoreBusy()
     where = str(sqlite_path(url) or url.rsplit("@", 1)[-1])
     if "unable to open" in text or isinstance(error, PermissionError):

@@ -153,5 +153,6 @@ def _copy_observations(session: Session, *, source_id: int, target_id: int) -> i
     rows = select(literal(target_id).label("submission_id"), *columns).where(
         table.c.submission_id == source_id
     )
-    result = session.execute(insert(table).from_select([table.c.submission_id, *columns], rows))
-    return int(result.rowcount)  # type: ignore[attr-defined]  # a CursorResult for an INSERT
+    session.execute(insert(table).from_select([table.c.submission_id, *columns], rows))
+    # Counted, not taken from the cursor: psycopg reports -1 rows for an INSERT ... SELECT here.
+    return int(session.execute(select(func.count()).where(table.c.submission_id == target_id)).scalar_one())

@@ -19,6 +19,8 @@ from data_access.core.logins import ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_S, LoginTh
 from data_access.core.models import AuditEvent, User
 from data_access.core.store import content_hash, get_data_version
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 PASSWORD = "correct horse battery"
 
 

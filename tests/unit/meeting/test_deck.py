@@ -26,6 +26,8 @@ from data_access.meeting.deck import (
 )
 from data_access.reports.qr import qr_png, view_url
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 ORGANIZER = Actor("org", "organizer")
 COORDINATOR = Actor("per", "coordinator", "PER")
 RANKING = {"kind": "compare", "params": {"chart": "ranking", "indicator": "score_mean"}, "seconds": 15}

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from data_access.core.actors import Actor
 from data_access.core.store import bump_data_version, get_data_version, make_engine, session_scope
 from data_access.meeting.deck import set_presenter_state
 from data_access.meeting.live import LiveCache, read_live_state, shared_live_cache
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 ORGANIZER = Actor("org", "organizer")
 

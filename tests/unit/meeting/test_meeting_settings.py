@@ -24,6 +24,8 @@ from data_access.meeting.meeting_settings import (
     zone_for_city,
 )
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 ORGANIZER = Actor("org", "organizer")
 GOOD = MeetingInfo(
     name="IV Encuentro regional de evaluación",

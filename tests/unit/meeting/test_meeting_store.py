@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from data_access.core.actors import CLI_ACTOR
 from data_access.core.models import ActionUpdate, JointAction, Member, Membership, UploadedFile, WorkingGroup
 from data_access.core.store import content_hash, get_data_version, session_scope
 from data_access.publishing.imports import import_file
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import hostile_files as hf
+import pytest
 from openpyxl import Workbook
 from result_workbooks import results_xlsx, row
 from sqlalchemy import func, select
@@ -36,6 +37,7 @@ FLOOD_THREADS = 4
 PUBLISHES = 20
 
 
+@pytest.mark.both_engines
 def test_a_login_flood_never_blocks_two_writers_nor_their_readers(engine, settings) -> None:
     """Four tabs submit wrong logins without pause (existing and unknown names, from one address and
     from ever-new ones, so many attempts are really hashed) while two coordinators publish 20

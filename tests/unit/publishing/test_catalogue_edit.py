@@ -26,6 +26,8 @@ from data_access.reports.exports import write_indicators_workbook
 from data_access.stats.queries import list_indicator_frame
 from data_access.workbooks.problems import Code
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 ORGANIZER = Actor("org", "organizer")
 SCORE = {"code": "score_mean", "domain": "learning", "unit": "score", "min_value": 300.0, "max_value": 1100.0}
 NEW = {
@@ -142,15 +144,17 @@ def test_a_good_edit_is_saved_with_an_audit_event_and_a_new_data_version(engine,
     with session_scope(engine) as session:
         stored = {i.code: i for i in list_indicators(session=session)}
         event = session.execute(select(AuditEvent).where(AuditEvent.action == "edit-catalogue")).scalar_one()
-        types = session.execute(
-            text("SELECT typeof(min_value), typeof(higher_is_better) FROM indicator WHERE code = :c"),
-            {"c": "teachers_trained_pct"},
-        ).one()
+        sql = "SELECT typeof(min_value), typeof(higher_is_better) FROM indicator WHERE code = :c"
+        if engine.dialect.name == "postgresql":
+            sql = sql.replace("typeof(min_value)", "pg_typeof(min_value)::text")
+            sql = sql.replace("typeof(higher_is_better)", "pg_typeof(higher_is_better)::text")
+        types = session.execute(text(sql), {"c": "teachers_trained_pct"}).one()
     assert stored["score_mean"].name_en == "Average score" and stored["score_mean"].max_value == 1200
     assert stored["teachers_trained_pct"].name_en == "Teachers trained"
     assert event.actor == "org" and "teachers_trained_pct" in event.entity_id
     assert '"max_value": [1100.0, 1200.0]' in event.detail
-    assert types == ("real", "integer")  # plain Python values, never numpy BLOBs
+    # plain Python values, never numpy BLOBs (PostgreSQL would refuse those outright)
+    assert types in (("real", "integer"), ("double precision", "boolean"))
 
 
 def test_saving_an_unchanged_catalogue_writes_nothing(engine, catalogue):

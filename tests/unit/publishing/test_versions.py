@@ -26,6 +26,8 @@ from data_access.publishing.imports import check_file, import_file
 from data_access.publishing.ingest import OBSERVATION_COLUMNS
 from data_access.publishing.publish_plan import REPLACE
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 V1 = results_xlsx(row(), row(grade=3, value=700.5))
 V2 = results_xlsx(row(value=750.0), row(subject="mathematics", value=720.0), row(grade=None, subject=None))
 COORDINATOR_PER = Actor("coordinacion-per", COORDINATOR, "PER")
