@@ -108,7 +108,8 @@ def cluster(env: dict[str, str], processes: int, port: int = 0, address: str = "
         from bench.loadserve import find_server_pid
 
         pids = [find_server_pid(int(b.rsplit(":", 1)[1])) for b in backends]
-        yield {"url": f"http://{address}:{port}", "backends": backends, "pids": pids, "nginx_pid": proxy.pid}
+        conf = folder / "nginx.conf"
+        yield {"url": f"http://{address}:{port}", "backends": backends, "pids": pids, "conf": str(conf)}
 
 
 def _stop(proxy: subprocess.Popen) -> None:
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "manage.py", "seed"], cwd=ROOT, env={**os.environ, **env}, check=True)
     with cluster(env, args.processes, args.port, args.address) as running:
         print(f"Encuentro on {running['url']}: {args.processes} processes ({', '.join(running['backends'])})")
+        print(f"nginx's configuration: {running['conf']} (a starting point for /etc/nginx)", flush=True)
         with suppress(KeyboardInterrupt):
             signal.pause()
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from functools import lru_cache
 
 from anyio import to_thread
@@ -52,8 +53,6 @@ def _answer(resource: str, fmt: str, key: str, data_version: int) -> bytes:
 
 def _query_fields(fields: dict) -> dict:
     """JSON back into FigureQuery's types: lists become tuples, the time a datetime."""
-    from datetime import datetime
-
     out = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
     if out.get("as_of"):
         out["as_of"] = datetime.fromisoformat(out["as_of"])

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.tools import missing
 
 PACKAGE = "postgresql"
 
@@ -30,13 +30,7 @@ def server_bin() -> Path | None:
 
 def require_server() -> Path:
     """The server's bin folder; skips (locally) or fails (CI) when it is not installed."""
-    found = server_bin()
-    if found:
-        return found
-    message = f"PostgreSQL is missing: install Debian's package `{PACKAGE}` (`make test` does it as root)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    return server_bin() or missing("PostgreSQL", PACKAGE)
 
 
 def _free_port() -> int:

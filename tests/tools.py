@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NoReturn
 
 import pytest
 
 
-def require_program(name: str, package: str) -> str:
-    """The program's path; skips (locally) or fails (CI) when Debian's PACKAGE is not installed."""
-    path = shutil.which(name)
-    if path:
-        return path
-    message = f"{name} is missing: install Debian's package `{package}` (`make test` does it as root)"
+def missing(what: str, package: str) -> NoReturn:
+    """WHAT is not installed: skip (locally) or fail (CI), naming Debian's PACKAGE."""
+    message = f"{what} is missing: install Debian's package `{package}` (`make test` does it as root)"
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_program(name: str, package: str) -> str:
+    """The program's path; skips (locally) or fails (CI) when Debian's PACKAGE is not installed."""
+    return shutil.which(name) or missing(name, package)

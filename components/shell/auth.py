@@ -64,8 +64,6 @@ def _hidden(name: str, value: str) -> str:
 
 def log_in_form(lang: str, page: Page, where: str = "sidebar") -> None:
     """The login form: plain HTML posting to the login route. WHERE styles a gated page's copy."""
-    if st.query_params.get(logins.AUTH_PARAM) == "failed":
-        st.error(InvalidCredentials().message(lang))
     kind = "primary" if where == "page" else "secondary"
     user, password, submit = (
         html.escape(t(key, lang)) for key in ("auth.username", "auth.password", "auth.log_in")
@@ -80,6 +78,13 @@ def log_in_form(lang: str, page: Page, where: str = "sidebar") -> None:
         "required></label>"
         f'<button type="submit" class="encuentro-login-{kind}">{submit}</button></form>'
     )
+
+
+def render_login_failure(lang: str) -> None:
+    """After a refused login (?auth=failed), why, once, at the top of the page (a phone's menu is
+    out of sight); the same words for a wrong name, a wrong password and a throttled attempt."""
+    if st.query_params.get(logins.AUTH_PARAM) == "failed":
+        st.error(InvalidCredentials().message(lang), icon=":material/lock:")
 
 
 def render_account(actor: Actor, lang: str, page: Page) -> None:

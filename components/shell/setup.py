@@ -16,7 +16,13 @@ from typing import NoReturn
 import streamlit as st
 from babel import Locale
 
-from components.shell.auth import current_actor, just_logged_in, log_in_form, render_account
+from components.shell.auth import (
+    current_actor,
+    just_logged_in,
+    log_in_form,
+    render_account,
+    render_login_failure,
+)
 from components.shell.data import data_version, get_app_settings
 from components.shell.navigation import ORGANIZERS, PAGES, get_page
 from data_access.core.actors import ANONYMOUS_ACTOR, Actor
@@ -178,6 +184,8 @@ def setup_page(page_key: str) -> PageContext:
         render_account(ctx.actor, lang, page)
         render_language_switch(lang)
         render_mine_choice(ctx.mine, lang)
+    if ctx.role == "anonymous":
+        render_login_failure(lang)
     if not page.visible_to(ctx.role):
         only_organizers = page.roles == ORGANIZERS
         key = "auth.page_needs_organizer" if only_organizers else "auth.page_needs_login"

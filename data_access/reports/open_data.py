@@ -126,8 +126,8 @@ def figures_query(frame: pd.DataFrame, countries: tuple[str, ...] = ()) -> str:
     for name, column in (("indicator", "indicator_code"), ("grade", "grade"), ("subject", "subject")):
         values = frame[column].drop_duplicates().tolist()
         parts[name] = ",".join("" if pd.isna(v) else str(int(v) if name == "grade" else v) for v in values)
-    for name, column in (("year", "year"), ("group", "group")):
-        parts[name] = ",".join(str(v) for v in sorted(frame[column].dropna().unique()))
+    parts["year"] = ",".join(str(int(v)) for v in sorted(frame["year"].dropna().unique()))
+    parts["group"] = ",".join(str(v) for v in sorted(frame["group"].dropna().unique()))
     if countries:
         parts["countries"] = ",".join(countries)
     return urlencode(parts, safe=",")

@@ -21,7 +21,7 @@ from data_access.core.i18n import t
 from data_access.core.store import make_engine
 from data_access.publishing.versions import list_versions
 from tests.browser.conftest import PASSWORD, create_account, wait_ready
-from tests.browser.test_upload_browser import fill_template, upload
+from tests.browser.test_upload_browser import download_template, fill_template, upload
 from tests.tools import require_program
 
 pytestmark = pytest.mark.browser
@@ -67,12 +67,7 @@ def test_a_publish_through_one_process_shows_in_a_browser_on_the_other(browser, 
         form.get_by_label(t("auth.username", "es")).fill("coord_chl_cluster")
         form.get_by_label(t("auth.password", "es")).fill(PASSWORD)
         form.get_by_role("button", name=t("auth.log_in", "es")).click()
-        coordinator.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
-        wait_ready(coordinator)
-        with coordinator.expect_download() as download:
-            coordinator.get_by_role("button", name=t("upload.template_button", "es")).click()
-        template = tmp_path / "plantilla.xlsx"
-        download.value.save_as(template)
+        template = download_template(coordinator, tmp_path)
         upload(coordinator, fill_template(template, tmp_path / "chile.xlsx", 751.5, "cluster"))
         engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'encuentro.db'}")
         rows = int(list_versions(engine, "CHL")["row_count"].iloc[0]) + 1  # the update adds one row

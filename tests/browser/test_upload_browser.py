@@ -53,6 +53,17 @@ def upload(page, path: Path) -> None:
     wait_ready(page)
 
 
+def download_template(page, folder: Path) -> Path:
+    """On /upload, once it has drawn: the empty template, saved in FOLDER."""
+    page.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
+    wait_ready(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("upload.template_button", "es"), exact=True).click()
+    template = folder / "plantilla.xlsx"
+    download.value.save_as(template)
+    return template
+
+
 def assert_inert(page) -> None:
     """Nothing a user typed became markup: no injected image, script or javascript: link."""
     assert page.locator("img[src='x']").count() == 0
@@ -63,12 +74,7 @@ def assert_inert(page) -> None:
 def test_coordinator_fills_the_template_and_publishes(server, page, coordinator, data_dir, tmp_path):
     log_in(page, server, coordinator, PASSWORD)
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.upload", "es")).click()
-    page.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
-    wait_ready(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=t("upload.template_button", "es")).click()
-    template = tmp_path / "plantilla.xlsx"
-    download.value.save_as(template)
+    template = download_template(page, tmp_path)
 
     bad = fill_template(template, tmp_path / f"{HOSTILE[1]}.xlsx", HOSTILE[1], HOSTILE[2])
     upload(page, bad)
