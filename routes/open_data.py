@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from functools import lru_cache
 
 from anyio import to_thread
@@ -33,30 +32,21 @@ OPEN = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60
 
 
 @lru_cache(maxsize=CACHED)
-def _answer(resource: str, fmt: str, key: str, data_version: int) -> bytes:
-    """The body for RESOURCE in FMT; KEY is the parsed query's text, DATA_VERSION keys the cache."""
+def _answer(resource: str, fmt: str, query: open_data.FigureQuery | None, data_version: int) -> bytes:
+    """The body for RESOURCE in FMT (QUERY for the figures); DATA_VERSION keys the cache."""
     engine = configured_engine()
-    if resource == "figures":
-        query = open_data.FigureQuery(**json.loads(key, object_hook=_query_fields))
+    if query is not None:
         frame = open_data.list_figures(engine, query)
     elif resource == "versions":
-        frame, query = open_data.list_versions(engine), None
+        frame = open_data.list_versions(engine)
     elif resource == "indicators":
-        frame, query = open_data.list_indicators(engine), None
+        frame = open_data.list_indicators(engine)
     else:  # the data package
         title = get_meeting_settings(engine).name or "Encuentro"
         return json.dumps(datapackage(title, data_version), ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "csv":
         return open_data.to_csv(frame)
     return open_data.to_json(frame, resource, data_version, query)
-
-
-def _query_fields(fields: dict) -> dict:
-    """JSON back into FigureQuery's types: lists become tuples, the time a datetime."""
-    out = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
-    if out.get("as_of"):
-        out["as_of"] = datetime.fromisoformat(out["as_of"])
-    return out
 
 
 def _lang(request: Request) -> str:
@@ -67,19 +57,20 @@ def _lang(request: Request) -> str:
 async def _serve(request: Request, resource: str, fmt: str) -> Response:
     cache = live_cache()
     version = (cache.peek() or await to_thread.run_sync(cache.get)).data_version
-    key = ""
+    query = None
     if resource == "figures":
         codes = await to_thread.run_sync(_indicator_codes, version)
         try:
-            key = open_data.parse_figure_query(dict(request.query_params), codes).key()
+            query = open_data.parse_figure_query(dict(request.query_params), codes)
         except EncuentroError as error:
             body = {"error": error.message(_lang(request)), **{k: str(v) for k, v in error.params.items()}}
             return JSONResponse(body, status_code=400, headers=OPEN)
+    key = query.key() if query is not None else ""
     tag = f'W/"{version}-{hashlib.sha256(f"{resource}.{fmt}?{key}".encode()).hexdigest()[:16]}"'
     headers = {**OPEN, "ETag": tag}
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    body = await to_thread.run_sync(_answer, resource, fmt, key, version)
+    body = await to_thread.run_sync(_answer, resource, fmt, query, version)
     return Response(body, media_type=TYPES[fmt], headers=headers)
 
 
