@@ -2,7 +2,7 @@
 coordinator's browser logs in, uploads and publishes through one process, and a delegate's browser
 held on the other process sees the new version within the refresh interval.
 
-Layer: tests (browser). Debian's nginx and Chromium; the store is shared by both processes.
+Layer: tests (browser). Debian's nginx, PostgreSQL and Chromium; both processes share the store.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.cluster import cluster
+from data_access.core.accounts import create_user
+from data_access.core.actors import CLI_ACTOR
 from data_access.core.i18n import t
 from data_access.core.store import make_engine
 from data_access.publishing.versions import list_versions
-from tests.browser.conftest import PASSWORD, create_account, wait_ready
+from tests.browser.conftest import PASSWORD, wait_ready
 from tests.browser.test_upload_browser import download_template, fill_template, upload
 from tests.tools import require_program
 
@@ -39,12 +41,22 @@ def node_cookie(url: str, backend: str) -> str:
     raise AssertionError(f"no cookie value reaches {backend}")
 
 
-def test_a_publish_through_one_process_shows_in_a_browser_on_the_other(browser, tmp_path):
+def test_a_publish_through_one_process_shows_in_a_browser_on_the_other(browser, postgres, tmp_path):
+    """On PostgreSQL, as a meeting that outgrew one process would run it."""
     require_program("nginx", "nginx")
-    env = {"ENCUENTRO_DATA_DIR": str(tmp_path / "data"), "ENCUENTRO_REFRESH_S": "2"}
+    store = postgres.create()
+    env = {"ENCUENTRO_DATA_DIR": str(tmp_path / "data"), "ENCUENTRO_REFRESH_S": "2", "DATABASE_URL": store}
     seed = [sys.executable, "manage.py", "seed"]
     subprocess.run(seed, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-    create_account(tmp_path / "data", "coord_chl_cluster", "coordinator", "CHL")
+    engine = make_engine(store)
+    create_user(
+        engine=engine,
+        actor=CLI_ACTOR,
+        username="coord_chl_cluster",
+        password=PASSWORD,
+        role="coordinator",
+        country_iso3="CHL",
+    )
     with cluster(env, processes=2) as running:
         url, (first, second) = running["url"], running["backends"]
         host = url.split("//")[1].split(":")[0]
@@ -69,7 +81,6 @@ def test_a_publish_through_one_process_shows_in_a_browser_on_the_other(browser, 
         form.get_by_role("button", name=t("auth.log_in", "es")).click()
         template = download_template(coordinator, tmp_path)
         upload(coordinator, fill_template(template, tmp_path / "chile.xlsx", 751.5, "cluster"))
-        engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'encuentro.db'}")
         rows = int(list_versions(engine, "CHL")["row_count"].iloc[0]) + 1  # the update adds one row
         coordinator.get_by_role("button", name=t("upload.publish", "es", country="Chile")).click()
         published = t("upload.published", "es", version=2, country="Chile", rows=rows)
@@ -79,5 +90,16 @@ def test_a_publish_through_one_process_shows_in_a_browser_on_the_other(browser, 
 
         # The delegate's process learns it from the shared store within its 2 s check.
         expect(delegate.get_by_text("Chile publicó la versión 2")).to_be_visible(timeout=15_000)
+
+        # The login lives in the store: the coordinator's browser moved to the other process is
+        # still logged in there.
+        moved = [{"name": NODE, "value": node_cookie(url, second), "domain": host, "path": "/"}]
+        contexts[0].add_cookies(moved)
+        there = contexts[0].new_page()
+        with there.expect_response(f"{url}/upload?lang=es") as answer:
+            there.goto(f"{url}/upload?lang=es")
+        assert answer.value.headers["x-encuentro-upstream"] == second
+        wait_ready(there)
+        expect(there.get_by_test_id("stFileUploader")).to_be_visible()
         for context in contexts:
             context.close()
