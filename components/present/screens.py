@@ -109,12 +109,16 @@ def render_projector(actor: Actor, lang: str) -> None:
 
 def render_console(actor: Actor, lang: str) -> None:
     """The organizer's console, on a laptop or a phone: previous, pause or play, next, and what the
-    projector shows now; its button turns this tab into the projector screen."""
+    projector shows now; its buttons turn this tab, or a new one, into the projector screen."""
     st.title(t("present.console_title", lang))
     st.caption(t("present.console_intro", lang))
-    # This tab becomes the projector (a link would start a new session, and the login lives in the tab)
-    st.button(t("present.open_projector", lang), icon=":material/slideshow:", key="present_open_projector",
-              on_click=_to_projector)  # fmt: skip
+    # This tab becomes the projector, or a new tab does (the login is in the browser's cookie, so the
+    # new tab is the organizer's too) and this console stays on the laptop's own screen.
+    here, elsewhere = st.columns(2)
+    here.button(t("present.open_projector", lang), icon=":material/slideshow:", key="present_open_projector",
+                on_click=_to_projector, width="stretch")  # fmt: skip
+    elsewhere.link_button(t("present.projector_new_tab", lang), f"/present?screen=projector&lang={lang}",
+                          icon=":material/open_in_new:", width="stretch")  # fmt: skip
 
     @st.fragment(run_every=TICK_S)
     def loop() -> None:

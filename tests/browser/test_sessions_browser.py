@@ -96,3 +96,19 @@ def test_a_login_posted_from_another_site_is_refused(page, server, data_dir):
     assert not [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
     open_upload(page, server)
     expect(page.get_by_text(t("auth.page_needs_login", "es"))).to_be_visible()
+
+
+def test_the_console_opens_the_projector_in_a_new_tab_still_logged_in(page, server, data_dir):
+    """The organizer keeps the console on the laptop and drags the new tab to the projector."""
+    create_account(data_dir, "org_projector", "organizer")
+    log_in(page, server, "org_projector", PASSWORD)
+    menu_link(page, "present").click()
+    wait_ready(page)
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name=t("present.projector_new_tab", "es")).click()
+    projector = opened.value
+    projector.wait_for_load_state()
+    wait_ready(projector)
+    assert "screen=projector" in projector.url
+    expect(projector.locator(".st-key-present_slide")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(t("present.console_title", "es"))).to_be_visible()  # the console stays
