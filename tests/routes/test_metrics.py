@@ -10,6 +10,7 @@ import asyncio
 import http.client
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -61,7 +62,10 @@ def test_metrics_count_what_the_people_running_the_server_watch(app):
     for name in ("encuentro_data_version", "encuentro_open_login_sessions", "encuentro_published_versions"):
         assert name in before, name
     assert "process_cpu_seconds_total" in before and before["encuentro_failed_logins_total"] == 0
-    asyncio.run(warm_up(app, 60))  # a tab opens the overview and /compare over the websocket
+    # A tab opens the overview and /compare over the websocket; in a thread of its own, since
+    # Playwright's sync API may hold this thread's event loop when the browser tests ran first.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, warm_up(app, 60)).result()
     host = app.split("//")[1]
     conn = http.client.HTTPConnection(host, timeout=20)
     form = urlencode({"username": "nobody", "password": "wrong password", "next": "/"})
