@@ -79,7 +79,7 @@ def render_sessions(actor: Actor, lang: str) -> None:
         key=EDITOR_KEY,
     )
     ticked = [int(i) for i in edited.index[edited[END_COLUMN]]]
-    label = t("auth.end_sessions", lang, n=len(ticked))
+    label = t("auth.end_sessions", lang, n=len(ticked)) if ticked else t("auth.end_ticked", lang)
     if st.button(label, key=END_KEY, type="primary", disabled=not ticked, icon=":material/logout:"):
         try:
             for session_id in ticked:
