@@ -26,6 +26,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,9 +35,9 @@ from sqlmodel import Session, col
 
 from data_access.core.actors import Actor, require_organizer
 from data_access.core.audit import record_audit
-from data_access.core.errors import NotFound, StoreBusy
+from data_access.core.errors import EncuentroError, NotFound
 from data_access.core.models import LoginSession, User, utcnow
-from data_access.core.store import read_session, session_scope
+from data_access.core.store import STORE_ERRORS, read_session, session_scope
 
 WINDOW_S = 15 * 60.0
 PAIR_LIMIT = 5  # failures of one name from one address within the window
@@ -100,6 +101,9 @@ SESSION_COOKIE = "encuentro_session"
 LOGIN_PATH, LOGOUT_PATH = "/auth/login", "/auth/logout"  # where the forms post (routes/auth.py)
 AUTH_PARAM = "auth"  # a login comes back to its page with ?auth=ok, or ?auth=failed
 TOUCH_EVERY = timedelta(minutes=1)  # a rerun writes the last use at most this often
+# One thread writes the last uses, one after the other: a rerun never waits for the store's write
+# lock (a publish may hold it for seconds), and 200 sessions make about three writes a second.
+_TOUCHES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encuentro-last-use")
 LOGOUT, DISABLED, PASSWORD, BY_ORGANIZER = "logout", "disabled", "password", "organizer"
 
 
@@ -147,8 +151,8 @@ def session_actor(engine: Engine, token: str, idle: timedelta) -> Actor | None:
         row = session.execute(query).first()
     if row is None:
         return None
-    if now - row.last_used_at > TOUCH_EVERY:
-        _touch(engine, row.id, now, idle)
+    if now - row.last_used_at > TOUCH_EVERY:  # written by a thread of its own: never waits on a publish
+        _TOUCHES.submit(_touch, engine, row.id, now, idle)
     return Actor(row.username, row.role, row.country_iso3)
 
 
@@ -157,8 +161,13 @@ def _touch(engine: Engine, session_id: int, now: datetime, idle: timedelta) -> N
         with session_scope(engine) as session:
             values = {"last_used_at": now, "expires_at": now + idle}
             session.execute(update(LoginSession).where(col(LoginSession.id) == session_id).values(**values))
-    except StoreBusy:  # a publish holds the store: the next rerun writes it
+    except (EncuentroError, *STORE_ERRORS):  # the store busy or gone: a later rerun writes it
         pass
+
+
+def settle_touches() -> None:
+    """Wait until every last use handed to the writer thread is written (tests)."""
+    _TOUCHES.submit(lambda: None).result()
 
 
 def end_session(engine: Engine, token: str) -> None:
