@@ -123,12 +123,7 @@ def test_a_removing_publish_names_what_goes_and_waits_for_a_confirmation(server,
     published = int(before["row_count"].iloc[0])
     log_in(page, server, user, PASSWORD)
     page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav.upload", "es")).click()
-    page.wait_for_selector(f"h1:has-text('{t('upload.title', 'es')}')")
-    wait_ready(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=t("upload.template_button", "es"), exact=True).click()
-    template = tmp_path / "plantilla.xlsx"
-    download.value.save_as(template)
+    template = download_template(page, tmp_path)
     upload(page, partial_workbook(template, tmp_path / "dos_cifras.xlsx", "URY"))
 
     # Update, the default: the two figures change and everything else stays; a plain publish.
