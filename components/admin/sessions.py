@@ -24,6 +24,11 @@ EDITOR_KEY = "admin_sessions_editor"
 END_KEY = "admin_sessions_end"
 ENDED_KEY = "admin_sessions_ended"  # how many were ended, said once after the rerun
 END_COLUMN = "end"
+LABELS = {  # the table's columns and their labels' text keys
+    "username": "admin.col_username", "role": "admin.col_role", "country": "admin.col_country",
+    "address": "auth.col_address", "started": "auth.col_started", "last_used": "auth.col_last_used",
+    "expires": "auth.col_expires",
+}  # fmt: skip
 
 
 def _table(sessions: list[logins.SessionInfo], lang: str) -> pd.DataFrame:
@@ -45,17 +50,9 @@ def _table(sessions: list[logins.SessionInfo], lang: str) -> pd.DataFrame:
 
 
 def _columns(lang: str) -> dict[str, object]:
-    text = st.column_config.TextColumn
-    return {
-        END_COLUMN: st.column_config.CheckboxColumn(t("auth.col_end", lang)),
-        "username": text(t("admin.col_username", lang)),
-        "role": text(t("admin.col_role", lang)),
-        "country": text(t("admin.col_country", lang)),
-        "address": text(t("auth.col_address", lang)),
-        "started": text(t("auth.col_started", lang)),
-        "last_used": text(t("auth.col_last_used", lang)),
-        "expires": text(t("auth.col_expires", lang)),
-    }
+    """The tick column, then each text column under its label."""
+    labels = {code: st.column_config.TextColumn(t(key, lang)) for code, key in LABELS.items()}
+    return {END_COLUMN: st.column_config.CheckboxColumn(t("auth.col_end", lang)), **labels}
 
 
 def render_sessions(actor: Actor, lang: str) -> None:
